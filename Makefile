@@ -1,0 +1,29 @@
+# The two commands of the README: `make run` and `make test`. Both build .venv first.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: run test lint bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	touch $(STAMP)
+
+run: $(STAMP)  ## check the embedded seeds, write out/
+	$(BIN)/wirecheck run --out out
+
+test: $(STAMP) lint  ## lint, type-check and run the test suite
+	$(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check toolkit tests bench
+	$(BIN)/ruff format --check toolkit tests bench
+	$(BIN)/mypy toolkit
+
+bench: $(STAMP)  ## the benchmarks (bench/README.md)
+	$(BIN)/python bench/segmenters.py
+
+clean:
+	rm -rf out .pytest_cache .mypy_cache .ruff_cache

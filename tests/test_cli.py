@@ -1,0 +1,117 @@
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import FIXTURES, ROOT, SEEDS, run_cli
+
+HEAVY = ("langdetect", "datasketch", "sacrebleu", "numpy", "sentence_splitter", "orjson", "rich.progress")
+
+
+def test_help_imports_nothing_heavy() -> None:
+    code = "import sys, toolkit.cli; print(','.join(m for m in " + repr(HEAVY) + " if m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == ""
+    r = run_cli("--help")
+    assert r.returncode == 0 and b"run" in r.stdout
+
+
+def test_run_on_seeds_writes_out(tmp_path: Path) -> None:
+    r = run_cli("run", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr.decode()
+    assert r.stdout == b""  # logs go to stderr
+    out = tmp_path / "out"
+    records = [json.loads(line) for line in (out / "documents.jsonl").read_text().splitlines()]
+    assert sorted(r["id"] for r in records) == sorted(p.name for p in SEEDS.glob("*.txt"))
+    for rec in records:
+        w = rec["wirecheck"]
+        assert w["lang"] == "en" and w["lang_prob"] > 0.9
+        assert set(w) >= {"lang", "lang_prob", "cluster", "findings", "quality", "rejected"}
+        assert rec["text"] == (SEEDS / rec["id"]).read_text(encoding="utf-8")
+        assert rec["source"] == "seeds"
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["documents"] == 5 and summary["languages"] == {"en": 5}
+    assert summary["parameters"]["language"]["seed"] == 0 and summary["signature"].startswith("wirecheck:")
+    assert (out / "findings.csv").read_text().startswith("doc_id,code,category,severity,start,end")
+
+
+def make_messy_input(path: Path) -> list[bytes]:
+    """1,000 lines: seed texts plus a malformed line, invalid UTF-8, an empty text and a 5 MB text."""
+    texts = [p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))]
+    lines: list[bytes] = []
+    for i in range(1000):
+        rec = {"id": f"doc-{i}", "text": texts[i % len(texts)] + f"\n\nItem {i}.", "feed": "wire", "n": i}
+        lines.append(json.dumps(rec, ensure_ascii=False).encode())
+    lines[99] = b'{"id": "broken", "text": "no closing brace"'
+    lines[199] = b'{"id": "latin1", "text": "caf\xe9 cr\xe8me"}'
+    lines[299] = json.dumps({"id": "empty", "text": ""}).encode()
+    lines[399] = json.dumps({"id": "huge", "text": "word " * 1_000_000}).encode()
+    path.write_bytes(b"\n".join(lines) + b"\n")
+    return lines
+
+
+def test_stdin_keeps_every_line_and_rejects_bad_ones(tmp_path: Path) -> None:
+    inp = tmp_path / "in.jsonl"
+    lines = make_messy_input(inp)
+    r = run_cli("run", "-", "--format", "jsonl", "-q", stdin=inp.read_bytes())
+    assert r.returncode == 2, r.stderr.decode()
+    out = r.stdout.splitlines()
+    assert len(out) == len(lines) == 1000
+    recs = [json.loads(x) for x in out]
+    rejects = {i + 1: rec["wirecheck"]["rejected"] for i, rec in enumerate(recs) if rec["wirecheck"]["rejected"]}
+    assert {n: rej["reason"] for n, rej in rejects.items()} == {
+        100: "malformed_json",
+        200: "invalid_utf8",
+        300: "empty_text",
+        400: "too_large",
+    }
+    assert all(rej["line"] == n for n, rej in rejects.items())
+    for i, rec in enumerate(recs):
+        if i + 1 in (100, 200):
+            continue  # not JSON objects: kept as _raw / _raw_base64
+        original = json.loads(lines[i])
+        assert {k: rec[k] for k in original} == original
+    assert recs[99]["_raw"] == lines[99].decode()
+
+    again = run_cli("run", "-", "--format", "jsonl", "-q", stdin=inp.read_bytes())
+    assert again.stdout == r.stdout  # byte-identical
+
+    ok = run_cli("run", "-", "--format", "jsonl", "-q", "--exit-zero", stdin=inp.read_bytes())
+    assert ok.returncode == 0
+
+
+def test_rejects_file_splits_the_stream(tmp_path: Path) -> None:
+    inp = tmp_path / "in.jsonl"
+    make_messy_input(inp)
+    rej = tmp_path / "rejects.jsonl"
+    r = run_cli("run", str(inp), "--format", "jsonl", "-o", str(tmp_path / "o.jsonl"), "--rejects", str(rej), "-q")
+    assert r.returncode == 2
+    kept = (tmp_path / "o.jsonl").read_text().splitlines()
+    rejected = rej.read_text().splitlines()
+    assert len(kept) == 996 and len(rejected) == 4
+    assert all(json.loads(x)["wirecheck"]["rejected"] is None for x in kept)
+
+
+def test_dir_output_is_byte_identical_across_runs(tmp_path: Path) -> None:
+    for name in ("a", "b"):
+        r = run_cli("run", str(FIXTURES / "folder"), "--out", str(tmp_path / name), "--exit-zero", "-q")
+        assert r.returncode == 0
+    for f in ("documents.jsonl", "findings.csv", "summary.json"):
+        assert (tmp_path / "a" / f).read_bytes() == (tmp_path / "b" / f).read_bytes()
+
+
+def test_usage_and_input_errors_exit_2(tmp_path: Path) -> None:
+    r = run_cli("run", str(tmp_path / "missing.jsonl"))
+    assert r.returncode == 2 and b"input not found" in r.stderr
+    r = run_cli("run", "--format", "xml")
+    assert r.returncode == 2
+
+
+def test_python_api_matches_cli() -> None:
+    from toolkit import run
+
+    docs = list(run())
+    assert len(docs) == 5 and {d.lang for d in docs} == {"en"}
+    assert str(ROOT) in str(SEEDS)

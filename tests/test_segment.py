@@ -1,0 +1,76 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from toolkit.text.segment import paragraph_spans, sentence_spans, split_sentences
+
+FIX = Path(__file__).resolve().parent.parent / "fixtures" / "segmentation"
+
+
+def gold(lang: str) -> list[list[str]]:
+    paras, cur = [], []
+    for line in (FIX / f"{lang}_gold.txt").read_text(encoding="utf-8").splitlines():
+        if line.startswith("#"):
+            continue
+        if line.strip():
+            cur.append(line.strip())
+        elif cur:
+            paras.append(cur)
+            cur = []
+    if cur:
+        paras.append(cur)
+    return paras
+
+
+@pytest.mark.parametrize("lang,min_correct", [("en", 1.0), ("fr", 0.83)])
+def test_gold_paragraphs_split_as_annotated(lang: str, min_correct: float) -> None:
+    paras = gold(lang)
+    correct = 0
+    for para in paras:
+        text = " ".join(para)
+        got = [text[s:e] for s, e in split_sentences(text, lang)]
+        correct += got == para
+    assert correct / len(paras) >= min_correct
+
+
+@pytest.mark.parametrize(
+    "lang,text,expected",
+    [
+        ("fr", "M. Akar a parlé. Mme Merkel aussi.", ["M. Akar a parlé.", "Mme Merkel aussi."]),
+        ("fr", "La Turquie accueille 3,7 millions de réfugiés. Le HCR le dit.", 2),
+        ("fr", "« Nous ne reculerons pas », a-t-il dit. Puis il est parti.", 2),
+        ("fr", "J.-M. Dupont n'a pas commenté. Le Kremlin a répondu.", 2),
+        ("fr", "Qui protégera les civils ? Personne.", 2),
+        ("en", "The U.S. envoy met Dr. Smith at 3 p.m. on Friday. He left.", 2),
+        ("en", "Turkey hosts 3.7 million Syrians. James F. Jeffrey said so.", 2),
+    ],
+)
+def test_hard_cases(lang: str, text: str, expected: list[str] | int) -> None:
+    got = [text[s:e] for s, e in split_sentences(text, lang)]
+    if isinstance(expected, int):
+        assert len(got) == expected, got
+    else:
+        assert got == expected
+
+
+def test_offsets_point_into_the_document() -> None:
+    text = "Title line\n\n  First sentence here.  Second one!\nThird?\n"
+    spans = sentence_spans(text, "en")
+    assert [text[s:e] for s, e in spans] == ["Title line", "First sentence here.", "Second one!", "Third?"]
+
+
+def test_paragraphs_are_lines_and_hard_wraps_are_joined() -> None:
+    text = "One paragraph.\nAnother one.\n\nA wrapped line that goes on\nand on until it ends.\n"
+    spans = paragraph_spans(text)
+    assert [text[s:e] for s, e in spans] == [
+        "One paragraph.",
+        "Another one.",
+        "A wrapped line that goes on\nand on until it ends.",
+    ]
+
+
+def test_empty_and_blank() -> None:
+    assert split_sentences("", "en") == []
+    assert sentence_spans("   \n\n  ", "fr") == []

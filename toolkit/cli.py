@@ -1,0 +1,198 @@
+"""The ``wirecheck`` command: a thin typer layer over the Python API.
+
+Only typer is imported at start-up; every command imports what it needs when it runs,
+so ``wirecheck --help`` answers at once. Records go to stdout or files; logs and
+progress go to stderr.
+"""
+
+from __future__ import annotations
+
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any, Optional
+
+import typer
+
+app = typer.Typer(
+    name="wirecheck",
+    help="Translation-quality checks and story deduplication for news feeds.",
+    no_args_is_help=True,
+    add_completion=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+EXIT_OK, EXIT_GATE, EXIT_INPUT = 0, 1, 2
+
+
+class OutFormat(StrEnum):
+    dir = "dir"
+    jsonl = "jsonl"
+    csv = "csv"
+
+
+def _stderr() -> Any:
+    from rich.console import Console
+
+    return Console(stderr=True, highlight=False)
+
+
+def _fail(message: str) -> typer.Exit:
+    _stderr().print(f"[bold red]wirecheck:[/] {message}", markup=True)
+    return typer.Exit(EXIT_INPUT)
+
+
+InputsArg = Annotated[
+    Optional[list[str]],  # noqa: UP045 - typer needs Optional here
+    typer.Argument(help="Folders of .txt/.md, JSONL (- = stdin), CSV or RSS/Atom files. Default: the seeds."),
+]
+TextKey = Annotated[str, typer.Option("--text-key", help="JSONL/CSV field holding the text.")]
+IdKey = Annotated[str, typer.Option("--id-key", help="JSONL/CSV field holding the id.")]
+InputFormat = Annotated[
+    str, typer.Option("--input-format", help="auto, folder, text, jsonl, csv or feed (auto: from the name).")
+]
+MaxChars = Annotated[int, typer.Option("--max-chars", help="Longer texts are rejected as too_large.")]
+
+
+@app.command()
+def run(
+    inputs: InputsArg = None,
+    out: Annotated[Path, typer.Option("--out", help="Folder for the outputs (with --format dir).")] = Path("out"),
+    fmt: Annotated[
+        OutFormat, typer.Option("--format", help="dir: a folder of outputs; jsonl: records; csv: findings.")
+    ] = OutFormat.dir,
+    output: Annotated[str, typer.Option("--output", "-o", help="File for --format jsonl/csv (- = stdout).")] = "-",
+    rejects: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option("--rejects", help="Write rejected records here instead of with the others."),
+    ] = None,
+    text_key: TextKey = "text",
+    id_key: IdKey = "id",
+    input_format: InputFormat = "auto",
+    max_chars: MaxChars = 1_000_000,
+    exit_zero: Annotated[bool, typer.Option("--exit-zero", help="Exit 0 even when records were rejected.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress or summary on stderr.")] = False,
+) -> None:
+    """Check documents: language, findings, quality; write annotated records and a summary."""
+    from toolkit.config import RunConfig, seeds_dir
+    from toolkit.io.readers import InputError, ReaderOptions, read_inputs
+    from toolkit.io.writers import write_json
+    from toolkit.pipeline import Summary
+    from toolkit.pipeline import run as run_pipeline
+
+    reader = ReaderOptions(text_key=text_key, id_key=id_key, max_chars=max_chars, input_format=input_format)
+    config = RunConfig(reader=reader)
+    try:
+        sources = inputs or [str(seeds_dir())]
+        docs = read_inputs(sources, reader)
+        summary = Summary(params={**config.params(), "inputs": sources})
+        with _Outputs(fmt, out, output, rejects) as outs, _progress(quiet) as tick:
+            for doc in run_pipeline(config=config, docs=docs):
+                summary.add(doc)
+                outs.write(doc)
+                tick()
+            if fmt is OutFormat.dir:
+                write_json(out / "summary.json", summary.to_dict())
+    except InputError as exc:
+        raise _fail(str(exc)) from None
+    if not quiet:
+        _report(summary, out if fmt is OutFormat.dir else None)
+    if summary.rejected and not exit_zero:
+        raise typer.Exit(EXIT_INPUT)
+
+
+class _Outputs:
+    """Where records, findings and rejects go for one run."""
+
+    def __init__(self, fmt: OutFormat, out: Path, output: str, rejects: Path | None) -> None:
+        self.fmt, self.out, self.output, self.rejects_path = fmt, out, output, rejects
+        self._stack: Any = None
+
+    def __enter__(self) -> _Outputs:
+        from contextlib import ExitStack
+
+        from toolkit.io.writers import FindingsCsvWriter, JsonlWriter, open_output
+
+        self._stack = ExitStack()
+        st = self._stack
+        self.records: JsonlWriter | None = None
+        self.findings: FindingsCsvWriter | None = None
+        if self.fmt is OutFormat.dir:
+            self.out.mkdir(parents=True, exist_ok=True)
+            self.records = JsonlWriter(st.enter_context(open_output(self.out / "documents.jsonl")))
+            self.findings = FindingsCsvWriter(st.enter_context(open_output(self.out / "findings.csv")))
+            st.callback(self.findings.close)
+        elif self.fmt is OutFormat.jsonl:
+            self.records = JsonlWriter(st.enter_context(open_output(self.output)))
+        else:
+            self.findings = FindingsCsvWriter(st.enter_context(open_output(self.output)))
+            st.callback(self.findings.close)
+        self.rejects = JsonlWriter(st.enter_context(open_output(self.rejects_path))) if self.rejects_path else None
+        return self
+
+    def write(self, doc: Any) -> None:
+        if not doc.ok and self.rejects is not None:
+            self.rejects.write(doc)
+            return
+        if self.records is not None:
+            self.records.write(doc)
+        if self.findings is not None:
+            self.findings.write(doc)
+
+    def __exit__(self, *exc: object) -> None:
+        self._stack.close()
+
+
+class _progress:
+    """A document counter on stderr (only when stderr is a terminal)."""
+
+    def __init__(self, quiet: bool) -> None:
+        self.enabled = not quiet and sys.stderr.isatty()
+        self.count = 0
+
+    def __enter__(self) -> Any:
+        if not self.enabled:
+            return lambda: None
+        from rich.progress import Progress, SpinnerColumn, TextColumn
+
+        self.progress = Progress(
+            SpinnerColumn(), TextColumn("{task.completed} documents"), console=_stderr(), transient=True
+        )
+        self.progress.start()
+        task = self.progress.add_task("run", total=None)
+        return lambda: self.progress.advance(task)
+
+    def __exit__(self, *exc: object) -> None:
+        if self.enabled:
+            self.progress.stop()
+
+
+def _report(summary: Any, out: Path | None) -> None:
+    d = summary.to_dict()
+    langs = ", ".join(f"{k} {v}" for k, v in d["languages"].items()) or "none"
+    where = f" → {out}/" if out else ""
+    line = (
+        f"wirecheck: {d['documents']} documents ({d['accepted']} checked, {d['rejected']} rejected), "
+        f"languages: {langs}; {d['findings']} findings{where}"
+    )
+    err = _stderr()
+    err.print(line, markup=False, soft_wrap=True)
+    if d["rejected"]:
+        reasons = ", ".join(f"{k} {v}" for k, v in d["rejects_by_reason"].items())
+        err.print(f"wirecheck: rejects: {reasons}", markup=False, soft_wrap=True)
+
+
+@app.command()
+def version() -> None:
+    """Print the version."""
+    from toolkit import __version__
+
+    typer.echo(__version__)
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

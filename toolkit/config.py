@@ -1,0 +1,57 @@
+"""Run settings, and the parameters each report carries (like sacrebleu's signature)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from toolkit.io.readers import ReaderOptions
+
+
+@dataclass(slots=True)
+class RunConfig:
+    reader: ReaderOptions = field(default_factory=ReaderOptions)
+    paragraph_lang: bool = True
+    # "exhaustive": every n-gram scored against langdetect's profiles (deterministic, fast);
+    # "sampled": langdetect's own random-sampling detector, seeded (slower, same model).
+    lang_method: str = "exhaustive"
+
+    def params(self) -> dict[str, Any]:
+        from toolkit import __version__
+        from toolkit.text import language
+
+        return {
+            "wirecheck": __version__,
+            "reader": asdict(self.reader),
+            "language": {**language.params(), "method": self.lang_method, "per_paragraph": self.paragraph_lang},
+            "segmenter": segmenter_params(),
+        }
+
+
+def segmenter_params() -> dict[str, Any]:
+    from importlib.metadata import version
+
+    return {"sentences": f"sentence-splitter-{version('sentence-splitter')}+wirecheck-prefixes", "paragraphs": "lines"}
+
+
+def signature(params: dict[str, Any]) -> str:
+    """One line naming what produced a result, e.g. ``wirecheck:0.1.0|lang:langdetect-1.0.9,seed0|…``."""
+    lang = params.get("language", {})
+    parts = [
+        f"wirecheck:{params.get('wirecheck')}",
+        f"lang:{lang.get('detector')},seed{lang.get('seed')}",
+        f"seg:{params.get('segmenter', {}).get('sentences')}",
+    ]
+    return "|".join(parts)
+
+
+def seeds_dir() -> Path:
+    """The embedded default corpus: ``seeds/`` beside the package (or inside a wheel)."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "_seeds", here.parent / "seeds"):
+        if candidate.is_dir():
+            return candidate
+    from toolkit.io.readers import InputError
+
+    raise InputError("the embedded seeds folder is missing from this installation")

@@ -1,0 +1,154 @@
+"""The records that flow through every stage: ``Document`` and ``Finding``.
+
+Stages annotate documents and never drop them: a document that cannot be processed is
+marked ``rejected`` with a reason and still comes out at the end.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+
+class Severity(StrEnum):
+    """MQM severities; ``neutral`` is a note that costs nothing."""
+
+    NEUTRAL = "neutral"
+    MINOR = "minor"
+    MAJOR = "major"
+    CRITICAL = "critical"
+
+    @property
+    def rank(self) -> int:
+        return _RANK[self]
+
+    @classmethod
+    def parse(cls, value: str) -> Severity:
+        try:
+            return cls(value.lower())
+        except ValueError:
+            names = ", ".join(s.value for s in cls)
+            raise ValueError(f"unknown severity {value!r} (one of: {names})") from None
+
+
+_RANK = {Severity.NEUTRAL: 0, Severity.MINOR: 1, Severity.MAJOR: 2, Severity.CRITICAL: 3}
+
+# MQM-style penalty points per error (Lommel et al.; the weights used by WMT MQM studies).
+SEVERITY_WEIGHTS = {Severity.NEUTRAL: 0.0, Severity.MINOR: 1.0, Severity.MAJOR: 5.0, Severity.CRITICAL: 25.0}
+
+
+@dataclass(slots=True)
+class Finding:
+    """One flagged span: ``start``/``end`` are code-point offsets into the document's text."""
+
+    code: str
+    category: str
+    severity: Severity
+    start: int
+    end: int
+    text: str
+    message: str
+    fix: str | None = None
+    evidence: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "code": self.code,
+            "category": self.category,
+            "severity": self.severity.value,
+            "start": self.start,
+            "end": self.end,
+            "text": self.text,
+            "message": self.message,
+            "fix": self.fix,
+            "evidence": self.evidence,
+        }
+
+
+@dataclass(slots=True)
+class Rejection:
+    """Why a record was not processed, and where it came from."""
+
+    reason: str
+    detail: str
+    input: str
+    line: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"reason": self.reason, "detail": self.detail, "input": self.input, "line": self.line}
+
+
+@dataclass(slots=True)
+class ClusterInfo:
+    id: str
+    canonical: bool
+    of: str
+    evidence: list[dict[str, Any]] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "canonical": self.canonical, "of": self.of, "evidence": self.evidence}
+
+
+@dataclass(slots=True)
+class Document:
+    """A news record.
+
+    ``record`` is the input record exactly as read (every field kept, in order); the
+    output is that record plus one ``wirecheck`` object.
+    """
+
+    id: str
+    text: str
+    record: dict[str, Any]
+    title: str | None = None
+    source: str | None = None
+    url: str | None = None
+    published: str | None = None
+    lang: str = "und"
+    lang_prob: float = 0.0
+    paragraphs: list[dict[str, Any]] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    cluster: ClusterInfo | None = None
+    quality: float | None = None
+    rejected: Rejection | None = None
+    # Stage-private data (normalised text, sentences, signatures); never serialised.
+    cache: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    @property
+    def ok(self) -> bool:
+        return self.rejected is None
+
+    def add(self, finding: Finding) -> None:
+        self.findings.append(finding)
+
+    def sorted_findings(self) -> list[Finding]:
+        return sorted(self.findings, key=lambda f: (f.start, f.end, f.code, f.message))
+
+    def annotation(self) -> dict[str, Any]:
+        """The ``wirecheck`` object of the output contract."""
+        cluster = self.cluster.to_dict() if self.cluster else None
+        if cluster is None and self.ok:
+            cluster = {"id": f"c:{self.id}", "canonical": True, "of": self.id, "evidence": []}
+        return {
+            "id": self.id,
+            "lang": self.lang,
+            "lang_prob": round(self.lang_prob, 4),
+            "paragraphs": self.paragraphs,
+            "cluster": cluster,
+            "findings": [f.to_dict() for f in self.sorted_findings()],
+            "quality": None if self.quality is None else round(self.quality, 2),
+            "rejected": self.rejected.to_dict() if self.rejected else None,
+        }
+
+    def to_record(self) -> dict[str, Any]:
+        out = {k: v for k, v in self.record.items() if k != "wirecheck"}
+        out["wirecheck"] = self.annotation()
+        return out
+
+
+def quality_score(findings: list[Finding], n_words: int) -> float:
+    """0–100: 100 minus MQM penalty points per 1,000 words (floored at 0)."""
+    penalty = sum(SEVERITY_WEIGHTS[f.severity] for f in findings)
+    per_k = penalty * 1000.0 / max(n_words, 100)
+    return max(0.0, 100.0 - per_k)

@@ -1,0 +1,122 @@
+"""Writers: annotated JSONL, the findings CSV, the run summary.
+
+Output is deterministic: records in input order, findings sorted by offset, JSON keys in
+a fixed order, no timestamps.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO, Any
+
+from toolkit.document import Document
+
+FINDING_COLUMNS = [
+    "doc_id",
+    "code",
+    "category",
+    "severity",
+    "start",
+    "end",
+    "text",
+    "message",
+    "fix",
+    "lang",
+    "cluster",
+    "title",
+    "source",
+]
+
+
+def dumps(obj: Any) -> bytes:
+    """Compact UTF-8 JSON; orjson when it can, the stdlib for what orjson refuses (huge ints)."""
+    import orjson
+
+    try:
+        return orjson.dumps(obj)
+    except TypeError:
+        return json.dumps(obj, ensure_ascii=False, separators=(",", ":"), default=str).encode("utf-8")
+
+
+@contextmanager
+def open_output(target: str | Path) -> Iterator[IO[bytes]]:
+    """A binary stream for ``target`` (``-`` = stdout), parents created."""
+    if str(target) == "-":
+        yield sys.stdout.buffer
+        sys.stdout.buffer.flush()
+        return
+    path = Path(target)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("wb") as fh:
+        yield fh
+
+
+class JsonlWriter:
+    def __init__(self, fh: IO[bytes]) -> None:
+        self.fh = fh
+        self.count = 0
+
+    def write(self, doc: Document) -> None:
+        self.fh.write(dumps(doc.to_record()) + b"\n")
+        self.count += 1
+
+
+class FindingsCsvWriter:
+    def __init__(self, fh: IO[bytes]) -> None:
+        import io
+
+        self.text = io.TextIOWrapper(fh, encoding="utf-8", newline="", write_through=True)
+        self.writer = csv.writer(self.text, lineterminator="\n")
+        self.writer.writerow(FINDING_COLUMNS)
+        self.count = 0
+
+    def write(self, doc: Document) -> None:
+        cluster = doc.cluster.id if doc.cluster else ""
+        for f in doc.sorted_findings():
+            self.writer.writerow(
+                [
+                    doc.id,
+                    f.code,
+                    f.category,
+                    f.severity.value,
+                    f.start,
+                    f.end,
+                    _cell(f.text),
+                    _cell(f.message),
+                    _cell(f.fix or ""),
+                    doc.lang,
+                    cluster,
+                    _cell(doc.title or ""),
+                    _cell(doc.source or ""),
+                ]
+            )
+            self.count += 1
+
+    def close(self) -> None:
+        self.text.flush()
+        self.text.detach()
+
+
+def _cell(value: str) -> str:
+    # A cell that starts with = + - @ is run as a formula by spreadsheets (CSV injection).
+    if value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+def write_json(path: Path, obj: Any) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(obj, ensure_ascii=False, indent=2, sort_keys=False) + "\n", encoding="utf-8")
+
+
+def write_jsonl(docs: Iterable[Document], target: str | Path) -> int:
+    with open_output(target) as fh:
+        w = JsonlWriter(fh)
+        for d in docs:
+            w.write(d)
+        return w.count

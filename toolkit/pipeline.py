@@ -1,0 +1,193 @@
+"""The pipeline: steps that annotate a stream of documents.
+
+A step is a callable from an iterable of documents to an iterator of the same documents,
+annotated (the datatrove shape). Steps pass rejected documents through untouched and
+never drop one. Scores are computed by steps; decisions (gates, routing) are made later
+from the scores, in :mod:`toolkit.cli`.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from toolkit.config import RunConfig, signature
+from toolkit.document import Document, quality_score
+from toolkit.text.normalize import normalize
+
+
+class Step(Protocol):
+    name: str
+
+    def __call__(self, docs: Iterable[Document]) -> Iterator[Document]: ...
+
+
+class PerDocument:
+    """A step that handles each accepted document on its own."""
+
+    name = "step"
+
+    def __call__(self, docs: Iterable[Document]) -> Iterator[Document]:
+        for doc in docs:
+            if doc.ok:
+                self.process(doc)
+            yield doc
+
+    def process(self, doc: Document) -> None:
+        raise NotImplementedError
+
+
+class Normalize(PerDocument):
+    """Cleaned text with an offset map, for the analysis steps (the original is kept)."""
+
+    name = "normalize"
+
+    def process(self, doc: Document) -> None:
+        doc.cache["norm"] = normalize(doc.text)
+
+
+def norm_of(doc: Document) -> Any:
+    norm = doc.cache.get("norm")
+    if norm is None:
+        norm = doc.cache["norm"] = normalize(doc.text)
+    return norm
+
+
+class Language(PerDocument):
+    """Document and paragraph languages (langdetect, seeded, names masked)."""
+
+    name = "language"
+
+    def __init__(self, per_paragraph: bool = True, method: str = "exhaustive") -> None:
+        self.per_paragraph = per_paragraph
+        self.method = method
+
+    def process(self, doc: Document) -> None:
+        from toolkit.text.language import Evidence, detect, evidence
+        from toolkit.text.segment import paragraph_spans
+
+        norm = norm_of(doc)
+        text = norm.text
+        spans = paragraph_spans(text)
+        doc.cache["paragraphs"] = spans
+        if self.method == "sampled":
+            res = detect(text)
+            doc.lang, doc.lang_prob = res.lang, res.prob
+            if not self.per_paragraph:
+                return
+        total = Evidence(None, 0, 0)
+        paras = []
+        for s, e in spans:
+            ev = evidence(text[s:e])
+            total = total + ev
+            if self.per_paragraph:
+                r = ev.decide()
+                os_, oe = norm.to_original(s, e)
+                paras.append({"start": os_, "end": oe, "lang": r.lang, "prob": round(r.prob, 4)})
+        doc.paragraphs = paras
+        if self.method != "sampled":
+            # The document's evidence is the sum of its paragraphs': no second pass over the text.
+            res = total.decide()
+            doc.lang, doc.lang_prob = res.lang, res.prob
+
+
+class Quality(PerDocument):
+    """Per-document quality, 0–100, from the findings (MQM-style weights per 1,000 words)."""
+
+    name = "quality"
+
+    def process(self, doc: Document) -> None:
+        doc.quality = quality_score(doc.findings, len(doc.text.split()))
+
+
+def default_steps(config: RunConfig) -> list[Step]:
+    return [Normalize(), Language(per_paragraph=config.paragraph_lang, method=config.lang_method), Quality()]
+
+
+@dataclass
+class Pipeline:
+    steps: list[Step]
+
+    def __call__(self, docs: Iterable[Document]) -> Iterator[Document]:
+        stream: Iterable[Document] = docs
+        for step in self.steps:
+            stream = step(stream)
+        yield from stream
+
+
+@dataclass
+class Summary:
+    """Counts over a run, plus the parameters that produced it."""
+
+    params: dict[str, Any]
+    documents: int = 0
+    accepted: int = 0
+    rejects: Counter[str] = field(default_factory=Counter)
+    languages: Counter[str] = field(default_factory=Counter)
+    findings_by_code: Counter[str] = field(default_factory=Counter)
+    findings_by_severity: Counter[str] = field(default_factory=Counter)
+    findings_by_category: Counter[str] = field(default_factory=Counter)
+    clusters: Counter[str] = field(default_factory=Counter)
+    quality_sum: float = 0.0
+
+    def add(self, doc: Document) -> None:
+        self.documents += 1
+        if not doc.ok:
+            assert doc.rejected is not None
+            self.rejects[doc.rejected.reason] += 1
+            return
+        self.accepted += 1
+        self.languages[doc.lang] += 1
+        for f in doc.findings:
+            self.findings_by_code[f.code] += 1
+            self.findings_by_severity[f.severity.value] += 1
+            self.findings_by_category[f.category] += 1
+        if doc.cluster is not None:
+            self.clusters[doc.cluster.id] += 1
+        if doc.quality is not None:
+            self.quality_sum += doc.quality
+
+    @property
+    def rejected(self) -> int:
+        return sum(self.rejects.values())
+
+    def to_dict(self) -> dict[str, Any]:
+        def sort(c: Counter[str]) -> dict[str, int]:
+            return dict(sorted(c.items(), key=lambda kv: (-kv[1], kv[0])))
+
+        multi = sum(1 for n in self.clusters.values() if n > 1)
+        return {
+            "signature": signature(self.params),
+            "documents": self.documents,
+            "accepted": self.accepted,
+            "rejected": self.rejected,
+            "rejects_by_reason": sort(self.rejects),
+            "languages": sort(self.languages),
+            "findings": sum(self.findings_by_code.values()),
+            "findings_by_severity": sort(self.findings_by_severity),
+            "findings_by_category": sort(self.findings_by_category),
+            "findings_by_code": sort(self.findings_by_code),
+            "clusters": {"total": len(self.clusters), "multi_member": multi},
+            "mean_quality": round(self.quality_sum / self.accepted, 2) if self.accepted else None,
+            "parameters": self.params,
+        }
+
+
+def run(
+    inputs: Iterable[str] | None = None,
+    config: RunConfig | None = None,
+    docs: Iterable[Document] | None = None,
+) -> Iterator[Document]:
+    """Annotated documents for the inputs (or for ``docs``), in input order.
+
+    With neither, the embedded seeds are used. This is the Python face of ``wirecheck run``.
+    """
+    from toolkit.config import seeds_dir
+    from toolkit.io.readers import read_inputs
+
+    config = config or RunConfig()
+    if docs is None:
+        docs = read_inputs(list(inputs) if inputs else [str(seeds_dir())], config.reader)
+    yield from Pipeline(default_steps(config))(docs)

@@ -1,0 +1,1 @@
+"""Text handling: Unicode clean-up with honest offsets, segmentation, language identification."""
