@@ -54,51 +54,120 @@ InputFormat = Annotated[
 MaxChars = Annotated[int, typer.Option("--max-chars", help="Longer texts are rejected as too_large.")]
 
 
+OutArg = Annotated[Path, typer.Option("--out", help="Folder for the outputs (with --format dir).")]
+FormatArg = Annotated[
+    OutFormat, typer.Option("--format", help="dir: a folder of outputs; jsonl: records; csv: findings.")
+]
+OutputArg = Annotated[str, typer.Option("--output", "-o", help="File for --format jsonl/csv (- = stdout).")]
+RejectsArg = Annotated[
+    Optional[Path],  # noqa: UP045
+    typer.Option("--rejects", help="Write rejected records here instead of with the others."),
+]
+ExitZero = Annotated[bool, typer.Option("--exit-zero", help="Exit 0 even when records were rejected.")]
+Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No progress or summary on stderr.")]
+
+
 @app.command()
 def run(
     inputs: InputsArg = None,
-    out: Annotated[Path, typer.Option("--out", help="Folder for the outputs (with --format dir).")] = Path("out"),
-    fmt: Annotated[
-        OutFormat, typer.Option("--format", help="dir: a folder of outputs; jsonl: records; csv: findings.")
-    ] = OutFormat.dir,
-    output: Annotated[str, typer.Option("--output", "-o", help="File for --format jsonl/csv (- = stdout).")] = "-",
-    rejects: Annotated[
-        Optional[Path],  # noqa: UP045
-        typer.Option("--rejects", help="Write rejected records here instead of with the others."),
-    ] = None,
+    out: OutArg = Path("out"),
+    fmt: FormatArg = OutFormat.dir,
+    output: OutputArg = "-",
+    rejects: RejectsArg = None,
     text_key: TextKey = "text",
     id_key: IdKey = "id",
     input_format: InputFormat = "auto",
     max_chars: MaxChars = 1_000_000,
-    exit_zero: Annotated[bool, typer.Option("--exit-zero", help="Exit 0 even when records were rejected.")] = False,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress or summary on stderr.")] = False,
+    exit_zero: ExitZero = False,
+    quiet: Quiet = False,
 ) -> None:
-    """Check documents: language, findings, quality; write annotated records and a summary."""
-    from toolkit.config import RunConfig, seeds_dir
-    from toolkit.io.readers import InputError, ReaderOptions, read_inputs
+    """Check documents: language, story clusters, findings, quality; write records and a summary."""
+    from toolkit.config import RunConfig
+    from toolkit.io.readers import ReaderOptions
+
+    reader = ReaderOptions(text_key=text_key, id_key=id_key, max_chars=max_chars, input_format=input_format)
+    _execute(inputs, RunConfig(reader=reader), fmt, out, output, rejects, exit_zero, quiet, show_clusters=False)
+
+
+@app.command()
+def dedup(
+    inputs: InputsArg = None,
+    out: OutArg = Path("out"),
+    fmt: FormatArg = OutFormat.dir,
+    output: OutputArg = "-",
+    rejects: RejectsArg = None,
+    text_key: TextKey = "text",
+    id_key: IdKey = "id",
+    input_format: InputFormat = "auto",
+    max_chars: MaxChars = 1_000_000,
+    exit_zero: ExitZero = False,
+    quiet: Quiet = False,
+) -> None:
+    """Cluster versions of one story (copies, re-translations, other languages); print the clusters."""
+    from toolkit.config import RunConfig
+    from toolkit.io.readers import ReaderOptions
+
+    reader = ReaderOptions(text_key=text_key, id_key=id_key, max_chars=max_chars, input_format=input_format)
+    _execute(inputs, RunConfig(reader=reader), fmt, out, output, rejects, exit_zero, quiet, show_clusters=True)
+
+
+def _execute(
+    inputs: list[str] | None,
+    config: Any,
+    fmt: OutFormat,
+    out: Path,
+    output: str,
+    rejects: Path | None,
+    exit_zero: bool,
+    quiet: bool,
+    show_clusters: bool,
+) -> None:
+    from toolkit.config import seeds_dir
+    from toolkit.io.readers import InputError, read_inputs
     from toolkit.io.writers import write_json
     from toolkit.pipeline import Summary
     from toolkit.pipeline import run as run_pipeline
 
-    reader = ReaderOptions(text_key=text_key, id_key=id_key, max_chars=max_chars, input_format=input_format)
-    config = RunConfig(reader=reader)
+    clusters: dict[str, list[Any]] = {}
     try:
         sources = inputs or [str(seeds_dir())]
-        docs = read_inputs(sources, reader)
+        docs = read_inputs(sources, config.reader)
         summary = Summary(params={**config.params(), "inputs": sources})
         with _Outputs(fmt, out, output, rejects) as outs, _progress(quiet) as tick:
             for doc in run_pipeline(config=config, docs=docs):
                 summary.add(doc)
                 outs.write(doc)
+                if show_clusters and doc.cluster is not None:
+                    clusters.setdefault(doc.cluster.id, []).append(
+                        (doc.id, doc.lang, doc.cluster.canonical, doc.cluster.evidence)
+                    )
                 tick()
             if fmt is OutFormat.dir:
                 write_json(out / "summary.json", summary.to_dict())
     except InputError as exc:
         raise _fail(str(exc)) from None
+    if show_clusters:
+        _print_clusters(clusters, to_stderr=fmt is not OutFormat.dir and output == "-")
     if not quiet:
         _report(summary, out if fmt is OutFormat.dir else None)
     if summary.rejected and not exit_zero:
         raise typer.Exit(EXIT_INPUT)
+
+
+def _print_clusters(clusters: dict[str, list[Any]], to_stderr: bool) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console(stderr=to_stderr, highlight=False, width=160)
+    table = Table(title="story clusters (multi-member first)", show_lines=False)
+    for col in ("cluster", "member", "lang", "role", "joined by"):
+        table.add_column(col, overflow="fold")
+    order = sorted(clusters.items(), key=lambda kv: (-len(kv[1]), kv[0]))
+    for cid, members in order:
+        for n, (doc_id, lang, canonical, evidence) in enumerate(members):
+            why = "; ".join(f"{e['kind']} {e['score']:.2f} with {e['with']}" for e in evidence[:2]) or "-"
+            table.add_row(cid if n == 0 else "", doc_id, lang, "canonical" if canonical else "member", why)
+    console.print(table)
 
 
 class _Outputs:

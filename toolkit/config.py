@@ -4,9 +4,18 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from toolkit.io.readers import ReaderOptions
+
+if TYPE_CHECKING:
+    from toolkit.dedup.cluster import DedupConfig
+
+
+def _dedup_default() -> DedupConfig:
+    from toolkit.dedup.cluster import DedupConfig
+
+    return DedupConfig()
 
 
 @dataclass(slots=True)
@@ -16,6 +25,10 @@ class RunConfig:
     # "exhaustive": every n-gram scored against langdetect's profiles (deterministic, fast);
     # "sampled": langdetect's own random-sampling detector, seeded (slower, same model).
     lang_method: str = "exhaustive"
+    dedup: bool = True
+    dedup_config: DedupConfig = field(default_factory=_dedup_default)
+    # None: the whole input is one batch (clusters span it); N: cluster every N documents
+    dedup_batch: int | None = None
 
     def params(self) -> dict[str, Any]:
         from toolkit import __version__
@@ -26,6 +39,7 @@ class RunConfig:
             "reader": asdict(self.reader),
             "language": {**language.params(), "method": self.lang_method, "per_paragraph": self.paragraph_lang},
             "segmenter": segmenter_params(),
+            "dedup": self.dedup_config.params() if self.dedup else None,
         }
 
 
@@ -40,9 +54,12 @@ def signature(params: dict[str, Any]) -> str:
     lang = params.get("language", {})
     parts = [
         f"wirecheck:{params.get('wirecheck')}",
-        f"lang:{lang.get('detector')},seed{lang.get('seed')}",
+        f"lang:{lang.get('detector')},{lang.get('method')},seed{lang.get('seed')}",
         f"seg:{params.get('segmenter', {}).get('sentences')}",
     ]
+    dd = params.get("dedup")
+    if dd:
+        parts.append(f"dedup:datasketch-{dd['datasketch']},{dd['scheme']},perm{dd['num_perm']},seed{dd['seed']}")
     return "|".join(parts)
 
 

@@ -103,7 +103,13 @@ class Quality(PerDocument):
 
 
 def default_steps(config: RunConfig) -> list[Step]:
-    return [Normalize(), Language(per_paragraph=config.paragraph_lang, method=config.lang_method), Quality()]
+    from toolkit.dedup.cluster import Dedup
+
+    steps: list[Step] = [Normalize(), Language(per_paragraph=config.paragraph_lang, method=config.lang_method)]
+    if config.dedup:
+        steps.append(Dedup(config.dedup_config, batch_size=config.dedup_batch))
+    steps.append(Quality())
+    return steps
 
 
 @dataclass

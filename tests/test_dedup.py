@@ -1,0 +1,166 @@
+from __future__ import annotations
+
+import itertools
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from conftest import FIXTURES, SEEDS, run_cli
+
+from toolkit.dedup import DedupConfig, cluster_documents
+from toolkit.dedup.cluster import _lsh_pairs, lsh_params, order_agreement
+from toolkit.dedup.features import skeleton
+from toolkit.dedup.minhash import permutations, signatures
+from toolkit.document import Document
+from toolkit.pipeline import Language, Normalize
+from toolkit.text.numbers import find_numbers
+
+
+def docs_from(paths: list[Path]) -> list[Document]:
+    docs = [Document(id=p.name, text=p.read_text(encoding="utf-8"), record={}) for p in paths]
+    return list(Language()(Normalize()(docs)))
+
+
+def test_signatures_equal_datasketch_update_batch() -> None:
+    from datasketch import MinHash
+
+    rng = np.random.default_rng(3)
+    sets = [np.unique(rng.integers(0, 2**32, size=n, dtype=np.uint64).astype(np.uint32)) for n in (1, 7, 300, 0)]
+    sigs = signatures(sets, 64, 7)
+    for s, row in zip(sets, sigs, strict=True):
+        m = MinHash(num_perm=64, seed=7, hashfunc=lambda x: x)
+        m.update_batch([int(v) for v in s])
+        if len(s):
+            assert np.array_equal(m.hashvalues.astype(np.uint32), row)
+        else:
+            assert (row == np.uint32(0xFFFFFFFF)).all()
+    a, _ = permutations(64, 7)
+    assert a.dtype == np.uint32
+
+
+def test_lsh_pairs_equal_minhash_lsh_buckets() -> None:
+    from datasketch import MinHashLSH
+
+    from toolkit.dedup.minhash import lean
+
+    rng = np.random.default_rng(5)
+    base = [rng.integers(0, 2**32, size=80, dtype=np.uint64).astype(np.uint32) for _ in range(30)]
+    sets = [
+        np.unique(np.concatenate([b, rng.integers(0, 2**32, size=k, dtype=np.uint64).astype(np.uint32)]))
+        for b in base
+        for k in (0, 40)
+    ]
+    cfg = DedupConfig()
+    ours = _lsh_pairs(sets, 0.3, cfg)
+    lsh = MinHashLSH(threshold=0.3, num_perm=cfg.num_perm)
+    sigs = signatures(sets, cfg.num_perm, cfg.seed)
+    for i, row in enumerate(sigs):
+        lsh.insert(i, lean(row, cfg.seed))
+    theirs: set[tuple[int, int]] = set()
+    for table in lsh.hashtables:
+        for key in table:
+            theirs.update(itertools.combinations(sorted(table.get(key)), 2))
+    assert ours == theirs and len(ours) >= 30
+    assert lsh_params(0.3, cfg.num_perm) == (lsh.b, lsh.r)
+
+
+def test_seeds_form_one_story_cluster() -> None:
+    docs = docs_from(sorted(SEEDS.glob("*.txt")))
+    cluster_documents(docs)
+    by_cluster: dict[str, list[str]] = {}
+    for d in docs:
+        assert d.cluster is not None
+        by_cluster.setdefault(d.cluster.id, []).append(d.id[:3])
+    groups = sorted(sorted(v) for v in by_cluster.values())
+    assert groups == [["000", "001"], ["002"], ["003"], ["004"]]
+    d000, d001 = docs[0], docs[1]
+    assert d000.cluster and d001.cluster and d000.cluster.of == d001.cluster.of
+    assert d000.cluster.evidence[0]["kind"] == "retranslation"
+    assert d000.cluster.evidence[0]["with"] == d001.id
+
+
+def test_cross_language_versions_join_their_story_only() -> None:
+    paths = [SEEDS / "001_380e6ef03d52a1a3.txt", SEEDS / "003_f71988c12bbd5ca0.txt", SEEDS / "004_e2a5421fd2ec2f6f.txt"]
+    paths += [FIXTURES / "dedup" / n for n in ("fr_001.txt", "fr_003.txt", "fr_004.txt")]
+    docs = docs_from(paths)
+    cluster_documents(docs)
+    cid = {d.id: d.cluster.id for d in docs if d.cluster}
+    assert cid["fr_001.txt"] == cid["001_380e6ef03d52a1a3.txt"]
+    assert cid["fr_003.txt"] == cid["003_f71988c12bbd5ca0.txt"]
+    assert cid["fr_004.txt"] == cid["004_e2a5421fd2ec2f6f.txt"]
+    assert len(set(cid.values())) == 3
+    fr = next(d for d in docs if d.id == "fr_004.txt")
+    assert fr.cluster and fr.cluster.evidence[0]["kind"] == "cross_language"
+
+
+def test_copy_with_other_chrome_and_truncation_is_a_copy() -> None:
+    text = (SEEDS / "004_e2a5421fd2ec2f6f.txt").read_text(encoding="utf-8")
+    lines = text.splitlines()
+    copy = "\n".join(["Skip to content", "Advertisement", *lines[: len(lines) * 2 // 3], "Share this story"])
+    docs = [Document(id="a", text=text, record={}), Document(id="b", text=copy, record={})]
+    docs += [Document(id="c", text=(SEEDS / "003_f71988c12bbd5ca0.txt").read_text(encoding="utf-8"), record={})]
+    docs = list(Language()(Normalize()(docs)))
+    cluster_documents(docs)
+    assert docs[0].cluster and docs[1].cluster and docs[2].cluster
+    assert docs[0].cluster.id == docs[1].cluster.id != docs[2].cluster.id
+    assert docs[1].cluster.evidence[0]["kind"] == "copy"
+    assert docs[0].cluster.canonical  # the complete text is canonical
+
+
+def test_machine_translated_member_is_not_canonical() -> None:
+    text = (SEEDS / "004_e2a5421fd2ec2f6f.txt").read_text(encoding="utf-8")
+    mt = text + "\nPowered by automated translation"
+    docs = list(Language()(Normalize()([Document("mt", mt, {}), Document("orig", text[:-200], {})])))
+    cluster_documents(docs)
+    assert docs[0].cluster and docs[0].cluster.of == "orig"
+
+
+def test_same_input_same_clusters_and_ids() -> None:
+    runs = []
+    for _ in range(2):
+        docs = docs_from(sorted(SEEDS.glob("*.txt")))
+        cluster_documents(docs)
+        runs.append(
+            [(d.id, d.cluster.id if d.cluster else None, d.cluster.evidence if d.cluster else None) for d in docs]
+        )
+    assert runs[0] == runs[1]
+
+
+@pytest.mark.parametrize(
+    "a,b",
+    [("Idleb", "Idlib"), ("Poutine", "Putin"), ("Dmitri", "Dmitry"), ("Çavuşoğlu", "Cavusoglu"), ("Moscou", "Moscow")],
+)
+def test_name_skeletons_survive_spelling(a: str, b: str) -> None:
+    assert skeleton(a) == skeleton(b)
+
+
+def test_name_skeletons_keep_names_apart() -> None:
+    assert skeleton("Erdogan") != skeleton("Ergodan") or skeleton("Merkel") != skeleton("Macron")
+    assert skeleton("Ankara") != skeleton("Moscow")
+
+
+def test_numbers_normalise_across_conventions() -> None:
+    fr = [n.key for n in find_numbers("3,7 millions de réfugiés, 9 000 soldats, à 12 h 00", "fr")]
+    en = [n.key for n in find_numbers("3.7 million refugees, 9,000 soldiers, at 12:00", "en")]
+    assert fr == en == ["n:3700000", "n:9000", "t:12:00"]
+
+
+def test_order_agreement() -> None:
+    a = np.array([1, 2, 3, 4, 5], dtype=np.uint32)
+    assert order_agreement(a, a) == 1.0
+    assert order_agreement(a, a[::-1].copy()) == pytest.approx(0.2)
+    assert order_agreement(a, np.array([9], dtype=np.uint32)) == 0.0
+
+
+def test_dedup_command_prints_clusters_and_writes_records(tmp_path: Path) -> None:
+    r = run_cli("dedup", "--out", str(tmp_path / "o"), "-q")
+    assert r.returncode == 0, r.stderr.decode()
+    out = r.stdout.decode()
+    assert "000_25f7e6c52884490d.txt" in out and "canonical" in out
+    recs = [json.loads(x) for x in (tmp_path / "o" / "documents.jsonl").read_text().splitlines()]
+    clusters = {rec["id"][:3]: rec["wirecheck"]["cluster"]["id"] for rec in recs}
+    assert clusters["000"] == clusters["001"] and len(set(clusters.values())) == 4
+    summary = json.loads((tmp_path / "o" / "summary.json").read_text())
+    assert summary["clusters"] == {"total": 4, "multi_member": 1}
+    assert summary["parameters"]["dedup"]["scheme"] == "affine32"

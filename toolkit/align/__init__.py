@@ -1,0 +1,1 @@
+"""Sentence alignment between versions of a story, and the sentence embedder it uses."""

@@ -1,0 +1,462 @@
+"""Candidate search (datasketch MinHashLSH), verification, union-find clusters.
+
+Scores and decisions are kept apart: every verified pair carries its scores in the
+cluster evidence; thresholds in :class:`DedupConfig` decide which pairs join.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import asdict, dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+import numpy as np
+
+from toolkit.document import ClusterInfo, Document
+from toolkit.hashing import stable_hex
+
+
+@dataclass(frozen=True, slots=True)
+class DedupConfig:
+    """Clustering parameters; every result records them (see :meth:`params`)."""
+
+    num_perm: int = 64
+    seed: int = 7
+    # LSH thresholds (recall-oriented: verification decides)
+    lsh_copy: float = 0.3
+    lsh_lex: float = 0.2
+    lsh_xling: float = 0.15
+    max_bucket: int = 500
+    # verification thresholds, measured on the dev set (bench/dedup_eval.py)
+    copy_containment: float = 0.5
+    # Same story in other words. Across languages: name/number overlap × order agreement;
+    # in one language, the mean of that and the weighted overlap of rarer words.
+    cross_language: float = 0.12
+    same_language: float = 0.25
+    min_shared_keys: int = 4
+    # Below ``sure``, a pair must also be confirmed by its sentences: the share of the
+    # shorter text's sentences with a mutual-best multilingual-embedding match >= ``match``
+    # (bench/dedup_sweep.py measured these on the dev set).
+    sure: float = 0.4
+    coverage_same: float = 0.2
+    coverage_cross: float = 0.35
+    min_words_same: float = 0.2
+    match: float = 0.7
+    max_sentences: int = 60
+    semantic: bool = True
+    chrome_min_families: int = 3
+    min_shingles: int = 8
+
+    def params(self) -> dict[str, Any]:
+        from importlib.metadata import version
+
+        from toolkit.dedup.features import params as feature_params
+
+        return {
+            "datasketch": version("datasketch"),
+            "scheme": "affine32",
+            **asdict(self),
+            "shingles": feature_params(),
+        }
+
+
+@dataclass(slots=True)
+class Edge:
+    a: int
+    b: int
+    kind: str  # copy, retranslation, cross_language
+    score: float
+    scores: dict[str, float]
+
+
+def _wjaccard(ka: np.ndarray, wa: np.ndarray, kb: np.ndarray, wb: np.ndarray) -> float:
+    if not len(ka) or not len(kb):
+        return 0.0
+    _, ia, ib = np.intersect1d(ka, kb, assume_unique=True, return_indices=True)
+    inter = float(np.minimum(wa[ia], wb[ib]).sum())
+    union = float(wa.sum() + wb.sum()) - inter
+    return inter / union if union > 0 else 0.0
+
+
+def order_agreement(a: np.ndarray, b: np.ndarray) -> float:
+    """How much of the shared names and numbers come in the same order in both texts.
+
+    Longest common subsequence of the shared keys, over the shorter sequence: a
+    translation keeps the order of its names and numbers (about 0.8–1.0); another
+    report of the same event mentions the same names in another order (about 0.5).
+    """
+    shared = set(a.tolist()) & set(b.tolist())
+    sa = [x for x in a.tolist() if x in shared]
+    sb = [x for x in b.tolist() if x in shared]
+    if not sa or not sb:
+        return 0.0
+    if len(sa) > len(sb):
+        sa, sb = sb, sa
+    prev = [0] * (len(sb) + 1)
+    for x in sa:
+        cur = [0]
+        for j, y in enumerate(sb):
+            cur.append(prev[j] + 1 if x == y else max(prev[j + 1], cur[j]))
+        prev = cur
+    return prev[-1] / len(sa)
+
+
+_SENT_SPLIT = re.compile(r"(?<=[.!?…»”\"])\s+|\n+")
+
+
+def sentence_sets(text: str, lang: str) -> list[dict[int, float]]:
+    """Each sentence as its rarer content words with their weights (for coverage)."""
+    from toolkit.dedup.features import _WORD, rarity, token_hash
+
+    base = lang.split("-")[0]
+    out = []
+    for sent in _SENT_SPLIT.split(text):
+        items = {}
+        for tok in _WORD.findall(sent.lower()):
+            if len(tok) >= 3 and not tok[0].isdigit():
+                w = rarity(tok, base)
+                if w > 0:
+                    items[token_hash(tok)] = w
+            elif tok[0].isdigit():
+                items[token_hash("n:" + tok)] = 3.0
+        if len(items) >= 3:
+            out.append(items)
+    return out
+
+
+def sentence_coverage(a: list[dict[int, float]], b: list[dict[int, float]], match: float = 0.4) -> float:
+    """Share of the shorter text's sentences that have a counterpart in the other text.
+
+    A counterpart is a sentence whose weighted word overlap reaches ``match``: re-tellings
+    of one wire story share many such sentences, other reports of the same event few.
+    """
+    if not a or not b:
+        return 0.0
+    if len(a) > len(b):
+        a, b = b, a
+    index: dict[int, list[int]] = {}
+    for j, sb in enumerate(b):
+        for k in sb:
+            index.setdefault(k, []).append(j)
+    found = 0
+    for sa in a:
+        inter: dict[int, float] = {}
+        for k, w in sa.items():
+            for j in index.get(k, ()):
+                inter[j] = inter.get(j, 0.0) + min(w, b[j][k])
+        total_a = sum(sa.values())
+        for j, x in inter.items():
+            union = total_a + sum(b[j].values()) - x
+            if union > 0 and x / union >= match:
+                found += 1
+                break
+    return found / len(a)
+
+
+def _containment(a: np.ndarray, b: np.ndarray) -> float:
+    if not len(a) or not len(b):
+        return 0.0
+    inter = len(np.intersect1d(a, b, assume_unique=True))
+    return inter / min(len(a), len(b))
+
+
+@lru_cache(maxsize=1)
+def _mt_label() -> re.Pattern[str]:
+    text = resources.files("toolkit.data").joinpath("mt_labels.txt").read_text(encoding="utf-8")
+    pats = [line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")]
+    return re.compile("|".join(f"(?:{p})" for p in pats), re.IGNORECASE)
+
+
+def is_machine_translated(doc: Document) -> bool:
+    """True when the text carries a publisher's machine-translation label (or the record says so)."""
+    flag = doc.record.get("machine_translated")
+    if isinstance(flag, bool):
+        return flag
+    return bool(_mt_label().search(doc.text))
+
+
+class _UnionFind:
+    def __init__(self, n: int) -> None:
+        self.parent = list(range(n))
+
+    def find(self, x: int) -> int:
+        while self.parent[x] != x:
+            self.parent[x] = self.parent[self.parent[x]]
+            x = self.parent[x]
+        return x
+
+    def union(self, a: int, b: int) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            # the root is the member seen first, so ids follow input order
+            if rb < ra:
+                ra, rb = rb, ra
+            self.parent[rb] = ra
+
+
+def cluster_documents(docs: list[Document], config: DedupConfig | None = None) -> list[Edge]:
+    """Cluster accepted documents in place (``doc.cluster``); returns the verified edges."""
+    from toolkit.dedup.features import features
+    from toolkit.pipeline import norm_of
+
+    cfg = config or DedupConfig()
+    live = [d for d in docs if d.ok]
+    texts = [norm_of(d).text for d in live]
+    feats = [features(t, d.lang) for t, d in zip(texts, live, strict=True)]
+    n = len(live)
+    for d, f in zip(live, feats, strict=True):
+        d.cache["body_words"] = f.words
+    # Pass 1: near-verbatim copies only. Their families tell story lines from page chrome:
+    # a short line is chrome when it stands in documents of several different families.
+    copy_pairs = _lsh_pairs([f.copy for f in feats], cfg.lsh_copy, cfg)
+    uf = _UnionFind(n)
+    copy_edges = _connect(copy_pairs, uf, lambda p: _verify_copy(p, feats, cfg))
+    families = [uf.find(i) for i in range(n)]
+    chrome = chrome_lines(texts, families, cfg.chrome_min_families)
+    if chrome:
+        from toolkit.dedup.features import has_chrome
+
+        for i, t in enumerate(texts):
+            if has_chrome(t, chrome):
+                feats[i] = features(t, live[i].lang, chrome)
+    # Pass 2 compares copy families, not documents: one representative each (the most
+    # complete member), so a story republished many times costs one comparison, not many.
+    best: dict[int, int] = {}
+    for i, root in enumerate(families):
+        if root not in best or feats[i].words > feats[best[root]].words:
+            best[root] = i
+    reps = sorted(best.values())
+    candidates = {
+        (reps[a], reps[b])
+        for view, threshold in (("lex", cfg.lsh_lex), ("xling", cfg.lsh_xling))
+        for a, b in _lsh_pairs([getattr(feats[i], view) for i in reps], threshold, cfg)
+    }
+    sentences = _Sentences(live, cfg) if cfg.semantic else None
+    story_edges = _connect(candidates, uf, lambda p: _verify(p, live, feats, cfg, sentences))
+    edges = copy_edges + story_edges
+    _assign(live, edges)
+    return edges
+
+
+def _connect(
+    pairs: set[tuple[int, int]], uf: _UnionFind, verify: Callable[[tuple[int, int]], Edge | None]
+) -> list[Edge]:
+    """Verify candidate pairs in a fixed order, skipping pairs already in one cluster.
+
+    A story republished k times yields k² candidate pairs; once its members are joined,
+    the rest need no verification, so the work stays close to linear.
+    """
+    edges = []
+    for pair in sorted(pairs):
+        if uf.find(pair[0]) == uf.find(pair[1]):
+            continue
+        edge = verify(pair)
+        if edge is not None:
+            uf.union(edge.a, edge.b)
+            edges.append(edge)
+    return edges
+
+
+def lsh_params(threshold: float, num_perm: int) -> tuple[int, int]:
+    """datasketch MinHashLSH's (bands, rows) for a threshold: the banding every index uses."""
+    from datasketch import MinHashLSH
+
+    lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
+    return lsh.b, lsh.r
+
+
+def band_keys(sigs: np.ndarray, bands: int, rows: int) -> list[np.ndarray]:
+    """Per band, an id for each document's band values (equal ids = same LSH bucket)."""
+    out = []
+    for k in range(bands):
+        block = np.ascontiguousarray(sigs[:, k * rows : (k + 1) * rows])
+        view = block.view(np.dtype((np.void, block.dtype.itemsize * rows))).ravel()
+        _, inverse = np.unique(view, return_inverse=True)
+        out.append(inverse.ravel())
+    return out
+
+
+def _lsh_pairs(sets: list[np.ndarray], threshold: float, cfg: DedupConfig) -> set[tuple[int, int]]:
+    """Candidate pairs: documents that share a bucket in any band.
+
+    The buckets are MinHashLSH's (its bands and rows for the threshold, datasketch's
+    affine32 signatures), grouped with numpy for the whole batch at once rather than
+    inserted one document at a time; a test checks the pairs equal MinHashLSH's.
+    Buckets larger than ``cfg.max_bucket`` carry no identity and are skipped.
+    """
+    from toolkit.dedup.minhash import signatures
+
+    n = len(sets)
+    keep = np.array([i for i in range(n) if len(sets[i]) >= cfg.min_shingles], dtype=np.int64)
+    if len(keep) < 2:
+        return set()
+    sigs = signatures([sets[i] for i in keep], cfg.num_perm, cfg.seed)
+    bands, rows = lsh_params(threshold, cfg.num_perm)
+    codes: list[np.ndarray] = []
+    for inverse in band_keys(sigs, bands, rows):
+        order = np.argsort(inverse, kind="stable")
+        sorted_ids = inverse[order]
+        starts = np.flatnonzero(np.r_[True, sorted_ids[1:] != sorted_ids[:-1]])
+        sizes = np.diff(np.r_[starts, len(order)])
+        for st, size in zip(starts[sizes > 1], sizes[sizes > 1], strict=True):
+            if size > cfg.max_bucket:
+                continue
+            members = np.sort(keep[order[st : st + size]])
+            ii, jj = np.triu_indices(size, k=1)
+            codes.append(members[ii] * n + members[jj])
+    if not codes:
+        return set()
+    flat = np.unique(np.concatenate(codes))
+    return {(int(c // n), int(c % n)) for c in flat}
+
+
+def chrome_lines(texts: list[str], family: list[int], min_families: int) -> set[str]:
+    """Short lines that stand in documents of at least ``min_families`` copy families."""
+    from toolkit.dedup.features import CHROME_MAX_WORDS, line_key
+
+    seen_in: dict[str, set[int]] = {}
+    for text, fam in zip(texts, family, strict=True):
+        for x in text.splitlines():
+            if 0 < len(x.split()) <= CHROME_MAX_WORDS:
+                seen_in.setdefault(line_key(x), set()).add(fam)
+    return {k for k, fams in seen_in.items() if len(fams) >= min_families}
+
+
+def _verify_copy(pair: tuple[int, int], feats: list[Any], cfg: DedupConfig) -> Edge | None:
+    i, j = pair
+    c = round(_containment(feats[i].copy, feats[j].copy), 4)
+    return Edge(i, j, "copy", c, {"containment": c}) if c >= cfg.copy_containment else None
+
+
+def _verify(
+    pair: tuple[int, int],
+    docs: list[Document],
+    feats: list[Any],
+    cfg: DedupConfig,
+    sentences: _Sentences | None = None,
+) -> Edge | None:
+    i, j = pair
+    fa, fb = feats[i], feats[j]
+    scores = {"containment": round(_containment(fa.copy, fb.copy), 4)}
+    if scores["containment"] >= cfg.copy_containment:
+        return Edge(i, j, "copy", scores["containment"], scores)
+    same_lang = docs[i].lang == docs[j].lang and docs[i].lang != "und"
+    shared = len(np.intersect1d(fa.xling, fb.xling, assume_unique=True))
+    xo = 0.0
+    if shared >= cfg.min_shared_keys:
+        scores["names_numbers"] = round(_wjaccard(fa.xling, fa.xling_w, fb.xling, fb.xling_w), 4)
+        scores["order"] = round(order_agreement(fa.xling_seq, fb.xling_seq), 4)
+        xo = scores["names_numbers"] * scores["order"]
+    if same_lang:
+        words = scores["words"] = round(_wjaccard(fa.lex, fa.lex_w, fb.lex, fb.lex_w), 4)
+        kind, score = "retranslation", round(max(words, (words + xo) / 2), 4)
+        if score < cfg.same_language:
+            return None
+        if score < cfg.sure and words < cfg.min_words_same:
+            return None  # names and numbers alone: another report of the same event
+        need = cfg.coverage_same
+    else:
+        kind, score, need = "cross_language", round(xo, 4), cfg.coverage_cross
+        if score < cfg.cross_language:
+            return None
+    if score < cfg.sure and cfg.semantic and sentences is not None:
+        scores["sentences"] = round(sentences.coverage(i, j), 4)
+        if scores["sentences"] < need:
+            return None
+    return Edge(i, j, kind, score, scores)
+
+
+class _Sentences:
+    """Sentence embeddings of the batch's documents, computed only when a pair needs them."""
+
+    def __init__(self, docs: list[Document], cfg: DedupConfig) -> None:
+        from toolkit.align.embed import default_embedder
+
+        self.docs, self.cfg = docs, cfg
+        self.embedder = default_embedder()
+        self.vectors: dict[int, np.ndarray] = {}
+
+    def _of(self, i: int) -> np.ndarray:
+        v = self.vectors.get(i)
+        if v is None:
+            from toolkit.pipeline import norm_of
+            from toolkit.text.segment import sentence_spans
+
+            text = norm_of(self.docs[i]).text
+            sents = [text[s:e] for s, e in sentence_spans(text, self.docs[i].lang)]
+            sents = [x for x in sents if len(x.split()) >= 5][: self.cfg.max_sentences]
+            v = self.vectors[i] = self.embedder.encode(sents)
+        return v
+
+    def coverage(self, i: int, j: int) -> float:
+        a, b = self._of(i), self._of(j)
+        if not len(a) or not len(b):
+            return 0.0
+        sim = a @ b.T
+        best_b, best_a = sim.argmax(axis=1), sim.argmax(axis=0)
+        mutual = sum(1 for x in range(len(a)) if best_a[best_b[x]] == x and sim[x, best_b[x]] >= self.cfg.match)
+        return mutual / min(len(a), len(b))
+
+
+def _assign(docs: list[Document], edges: list[Edge]) -> None:
+    uf = _UnionFind(len(docs))
+    for e in edges:
+        uf.union(e.a, e.b)
+    members: dict[int, list[int]] = {}
+    for i in range(len(docs)):
+        members.setdefault(uf.find(i), []).append(i)
+    incident: dict[int, list[Edge]] = {}
+    for e in edges:
+        incident.setdefault(e.a, []).append(e)
+        incident.setdefault(e.b, []).append(e)
+    for root, idx in members.items():
+        canonical = _canonical([docs[i] for i in idx])
+        cid = "c:" + stable_hex(docs[root].id, length=12)
+        for i in idx:
+            ev = sorted(incident.get(i, []), key=lambda e: (-e.score, docs[e.b if e.a == i else e.a].id))[:5]
+            evidence = [
+                {"kind": e.kind, "with": docs[e.b if e.a == i else e.a].id, "score": e.score, "scores": e.scores}
+                for e in ev
+            ]
+            docs[i].cluster = ClusterInfo(cid, docs[i].id == canonical.id, canonical.id, evidence)
+
+
+def _canonical(members: list[Document]) -> Document:
+    """Original language first, then earliest ``published``, then the most complete text."""
+    if len(members) == 1:
+        return members[0]
+    mt = {id(d): is_machine_translated(d) for d in members}
+    mt_langs = {d.lang for d in members if mt[id(d)]}
+    multilingual = len({d.lang for d in members}) > 1
+
+    def key(d: Document) -> tuple[Any, ...]:
+        translated = mt[id(d)] or (multilingual and d.lang in mt_langs)
+        complete = d.cache.get("body_words", len(d.text.split()))
+        return (translated, d.published is None, d.published or "", -complete, d.id)
+
+    return min(members, key=key)
+
+
+class Dedup:
+    """Pipeline step: clusters each batch of documents (all of them by default)."""
+
+    name = "dedup"
+
+    def __init__(self, config: DedupConfig | None = None, batch_size: int | None = None) -> None:
+        self.config = config or DedupConfig()
+        self.batch_size = batch_size
+
+    def __call__(self, docs: Iterable[Document]) -> Iterator[Document]:
+        batch: list[Document] = []
+        for doc in docs:
+            batch.append(doc)
+            if self.batch_size and len(batch) >= self.batch_size:
+                cluster_documents(batch, self.config)
+                yield from batch
+                batch = []
+        if batch:
+            cluster_documents(batch, self.config)
+            yield from batch

@@ -1,0 +1,227 @@
+"""What a document contributes to clustering: three views of its text.
+
+- ``copy``: word 3-gram shingles — near-verbatim copies (edits, other chrome, truncation);
+- ``lex``: the document's rarer content words (by wordfreq in its language) and numbers —
+  re-translations in one language, which share facts and vocabulary but few phrases;
+- ``xling``: language-independent keys — names reduced to a consonant skeleton that
+  survives transliteration and exonyms (Idleb/Idlib, Poutine/Putin, Dmitri/Dmitry) and
+  numbers normalised across conventions (3,7 millions = 3.7 million) — versions of a story
+  in other languages.
+
+Every item is a 32-bit value from a stable hash (xxhash), and each item has a weight
+(its rarity) used when candidates are verified.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import regex
+import xxhash
+
+from toolkit.text.numbers import find_numbers, number_words
+
+_WORD = regex.compile(r"[\p{L}\p{M}\d]+(?:['’][\p{L}]+)?")
+_CAP = regex.compile(r"\p{Lu}[\p{L}\p{M}'’\-]{2,}")
+_SENT_END = set('.!?:;…"«»“”—–-(')
+_MIN_LINE_WORDS = 5  # shorter lines (chrome, tags, headlines) do not count towards identity
+_FREQ_CUTOFF = 5.2  # zipf; more frequent words carry no identity (the, said, that …)
+
+_token_hash: dict[str, int] = {}
+_weights: dict[str, dict[str, float]] = {}
+_SIMPLE_WORD = re.compile(r"\w+")
+
+
+def token_hash(tok: str) -> int:
+    h = _token_hash.get(tok)
+    if h is None:
+        h = xxhash.xxh32_intdigest(tok.encode("utf-8", "surrogatepass"), seed=0x5EED)
+        if len(_token_hash) < 2_000_000:
+            _token_hash[tok] = h
+    return h
+
+
+def rarity(word: str, lang: str) -> float:
+    """Identity weight of a lower-case word: 0 for very common words, up to 6 for unseen ones."""
+    table = _weights.get(lang)
+    if table is None:
+        table = _weights[lang] = {}
+    w = table.get(word)
+    if w is None:
+        from wordfreq import zipf_frequency
+
+        z = zipf_frequency(word, lang) if lang != "und" else 0.0
+        w = 0.0 if z >= _FREQ_CUTOFF else min(6.0, 7.0 - z)
+        if len(table) < 1_000_000:
+            table[word] = w
+    return w
+
+
+_FOLD = str.maketrans({"ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "ł": "l", "đ": "d", "ı": "i"})
+_SOUNDS = [
+    (regex.compile(r"sch|sh|ch"), "x"),
+    (regex.compile(r"ph"), "f"),
+    (regex.compile(r"[ckq]+"), "k"),
+    (regex.compile(r"[zs]+"), "s"),
+    (regex.compile(r"dj|dzh|j"), "j"),
+    (regex.compile(r"th"), "t"),
+]
+_VOWELS = regex.compile(r"[aeiouyhw]")
+_skeletons: dict[str, str] = {}
+
+
+def skeleton(name: str) -> str:
+    """A name's consonant skeleton, stable across languages' spellings: Idleb/Idlib → idlb."""
+    s = _skeletons.get(name)
+    if s is not None:
+        return s
+    t = unicodedata.normalize("NFKD", name.lower().translate(_FOLD))
+    t = "".join(c for c in t if "a" <= c <= "z")
+    if not t:
+        return ""
+    for pattern, repl in _SOUNDS:
+        t = pattern.sub(repl, t)
+    head, tail = t[0], _VOWELS.sub("", t[1:])
+    out = regex.sub(r"(.)\1+", r"\1", head + tail)
+    if len(_skeletons) < 500_000:
+        _skeletons[name] = out
+    return out
+
+
+@dataclass(slots=True)
+class Features:
+    """The three views of one document: sorted unique uint32 items and their weights."""
+
+    copy: np.ndarray
+    lex: np.ndarray
+    lex_w: np.ndarray
+    xling: np.ndarray
+    xling_w: np.ndarray
+    xling_seq: np.ndarray  # the xling keys in text order, for order-aware verification
+    words: int
+
+    def nbytes(self) -> int:
+        return sum(a.nbytes for a in (self.copy, self.lex, self.lex_w, self.xling, self.xling_w, self.xling_seq))
+
+
+CHROME_MAX_WORDS = 30  # a line repeated across documents and at most this long is page chrome
+
+
+def line_key(line: str) -> str:
+    return " ".join(line.lower().split())
+
+
+def _body_lines(text: str, chrome: frozenset[str] | set[str]) -> list[str]:
+    out = []
+    for line in text.split("\n"):
+        if line.count(" ") < _MIN_LINE_WORDS - 1:
+            continue
+        if chrome:
+            n = len(line.split())
+            if n < _MIN_LINE_WORDS or (n <= CHROME_MAX_WORDS and line_key(line) in chrome):
+                continue
+        out.append(line)
+    return out
+
+
+def has_chrome(text: str, chrome: frozenset[str] | set[str]) -> bool:
+    return any(line_key(x) in chrome for x in text.split("\n") if 0 < x.count(" ") < CHROME_MAX_WORDS)
+
+
+def _pack(items: dict[int, float]) -> tuple[np.ndarray, np.ndarray]:
+    if not items:
+        return np.zeros(0, dtype=np.uint32), np.zeros(0, dtype=np.float32)
+    keys = np.fromiter(items.keys(), dtype=np.uint32, count=len(items))
+    vals = np.fromiter(items.values(), dtype=np.float32, count=len(items))
+    order = np.argsort(keys)
+    return keys[order], vals[order]
+
+
+_K1, _K2 = np.uint64(0x9E3779B1), np.uint64(0x85EBCA77)
+
+
+def features(text: str, lang: str, chrome: frozenset[str] | set[str] = frozenset()) -> Features:
+    """The clustering views of a (normalised) text in language ``lang``.
+
+    Lines in ``chrome`` (short lines repeated across the batch: navigation, footers,
+    newsletter prompts) are left out, so that shared page furniture never looks like a
+    shared story.
+    """
+    lines = _body_lines(text, chrome)
+    body = "\n".join(lines)
+    tokens = _SIMPLE_WORD.findall(body.lower())
+    uniq = set(tokens)
+    hashes = {t: token_hash(t) for t in uniq}
+    get = hashes.__getitem__
+    # copy view: word 3-grams combined from token hashes, vectorised
+    th = np.fromiter(map(get, tokens), dtype=np.uint64, count=len(tokens))
+    if len(tokens) >= 3:
+        grams = (th[:-2] * _K1 + th[1:-1] * _K2 + th[2:]) & np.uint64(0xFFFFFFFF)
+        copy = np.unique(grams.astype(np.uint32))
+    else:
+        copy = np.unique(th.astype(np.uint32))
+    # lex view: rarer content words of the document's language, plus numbers
+    base = lang.split("-")[0]
+    lex: dict[int, float] = {}
+    for tok in uniq:
+        if len(tok) < 3 or tok[0].isdigit():
+            continue
+        w = rarity(tok, base)
+        if w > 0:
+            lex[get(tok)] = w
+    xling: dict[int, float] = {}
+    seq: list[tuple[int, int]] = []  # (offset in body, key)
+    for n in find_numbers(body, base):
+        if n.kind == "number" and n.value < 10 and n.value == int(n.value):
+            continue  # small counts are as often spelt out as written in digits
+        h = token_hash(n.key)
+        lex[h] = xling[h] = 3.0
+        seq.append((n.start, h))
+    units = number_words(base)
+    for tok in uniq & units.keys():
+        v = units.get(tok)
+        if v is not None and v >= 10:
+            h = token_hash(f"n:{v}")
+            lex[h] = xling[h] = 3.0
+    # xling view: name skeletons (capitalised words that do not open a sentence)
+    pos = 0
+    for line in lines:
+        for m in _CAP.finditer(line):
+            j = m.start() - 1
+            while j >= 0 and line[j] == " ":
+                j -= 1
+            if j < 0 or line[j] in _SENT_END:
+                continue
+            word = m.group().lower()
+            if word.isupper() or len(word) < 3:
+                continue
+            sk = skeleton(word)
+            if len(sk) < 2:
+                continue
+            w = rarity(word, base)
+            # Short skeletons collide across unrelated names; their weight is reduced.
+            w = max(w, 1.0) * min(1.0, len(sk) / 4)
+            h = token_hash("x:" + sk)
+            if w > xling.get(h, 0.0):
+                xling[h] = w
+            seq.append((pos + m.start(), h))
+        pos += len(line) + 1
+    lk, lw = _pack(lex)
+    xk, xw = _pack(xling)
+    seq.sort()
+    xseq = np.fromiter((h for _, h in seq), dtype=np.uint32, count=len(seq))
+    return Features(copy, lk, lw, xk, xw, xseq, len(tokens))
+
+
+def params() -> dict[str, Any]:
+    from importlib.metadata import version
+
+    return {
+        "copy": "word 3-grams, xxh32 seed 0x5EED, lines of >= 5 words",
+        "lex": f"content words with wordfreq zipf < {_FREQ_CUTOFF} (wordfreq {version('wordfreq')}) + numbers",
+        "xling": "name consonant skeletons + normalised numbers",
+    }

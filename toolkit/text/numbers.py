@@ -1,0 +1,108 @@
+"""Numbers in running text, read in the writer's convention and compared across languages.
+
+"3,7 millions" (fr) and "3.7 million" (en) both read as 3,700,000; "9 000" and "9,000" as
+9,000; "12 h 00" and "12:00" as the time 12:00. Used by clustering (language-independent
+keys), the number-format scorer and the bilingual number check.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+import regex
+
+# digits with optional group separators (space, no-break spaces, comma, period, apostrophe)
+_NUMBER = regex.compile(
+    r"(?<![\p{L}\d])"
+    r"(?P<num>\d{1,3}(?:(?:[ \u00a0\u202f]|[,.’'](?=\d{3}(?!\d)))\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?)"
+    r"(?P<pct>\s?%)?"
+    r"(?:[ \u00a0\u202f]?(?P<scale>[\p{L}]+))?",
+)
+_TIME = regex.compile(r"(?<!\d)(?P<h>[01]?\d|2[0-3])(?:\s?h\s?(?P<m>[0-5]\d)|:(?P<m2>[0-5]\d))(?![\d:])")
+
+
+@dataclass(frozen=True, slots=True)
+class Number:
+    start: int
+    end: int
+    text: str
+    value: float
+    kind: str  # "number", "percent" or "time"
+
+    @property
+    def key(self) -> str:
+        if self.kind == "time":
+            return f"t:{int(self.value) // 60:02d}:{int(self.value) % 60:02d}"
+        v = round(self.value, 6)
+        s = str(int(v)) if v == int(v) else repr(v)
+        return ("p:" if self.kind == "percent" else "n:") + s
+
+
+@lru_cache(maxsize=1)
+def _data() -> dict[str, Any]:
+    path = resources.files("toolkit.data").joinpath("number_words.json")
+    data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return data
+
+
+def _decimal_comma(lang: str) -> bool:
+    return lang.split("-")[0] in _data()["decimal_comma"]
+
+
+def parse_number(raw: str, lang: str) -> float | None:
+    """Value of a digit string written in ``lang``'s convention."""
+    s = raw.replace("\u00a0", " ").replace("\u202f", " ").replace("’", "'")
+    s = s.replace(" ", "").replace("'", "")
+    comma, dot = "," in s, "." in s
+    if comma and dot:
+        # The later separator is the decimal one: 1,234.5 or 1.234,5.
+        s = s.replace(".", "").replace(",", ".") if s.rfind(",") > s.rfind(".") else s.replace(",", "")
+    elif comma:
+        groups = s.split(",")
+        thousands = len(groups) > 2 or (len(groups[-1]) == 3 and not _decimal_comma(lang))
+        s = s.replace(",", "") if thousands else s.replace(",", ".")
+    elif dot:
+        groups = s.split(".")
+        thousands = len(groups) > 2 or (len(groups[-1]) == 3 and _decimal_comma(lang))
+        s = s.replace(".", "") if thousands else s
+    try:
+        return float(s)
+    except ValueError:
+        return None
+
+
+def find_numbers(text: str, lang: str = "en") -> list[Number]:
+    """Numbers (with scale words such as million/milliard), percentages and clock times."""
+    scales: dict[str, float] = _data()["scales"].get(lang.split("-")[0], _data()["scales"]["en"])
+    out: list[Number] = []
+    taken: list[tuple[int, int]] = []
+    for m in _TIME.finditer(text):
+        minutes = int(m.group("h")) * 60 + int(m.group("m") or m.group("m2"))
+        out.append(Number(m.start(), m.end(), m.group(), float(minutes), "time"))
+        taken.append((m.start(), m.end()))
+    for m in _NUMBER.finditer(text):
+        if any(s <= m.start() < e for s, e in taken):
+            continue
+        value = parse_number(m.group("num"), lang)
+        if value is None:
+            continue
+        end = m.end("num")
+        kind = "number"
+        if m.group("pct"):
+            kind, end = "percent", m.end("pct")
+        scale = (m.group("scale") or "").lower()
+        if kind == "number" and scale in scales:
+            value *= scales[scale]
+            end = m.end("scale")
+        out.append(Number(m.start(), end, text[m.start() : end], value, kind))
+    out.sort(key=lambda n: n.start)
+    return out
+
+
+def number_words(lang: str) -> dict[str, int]:
+    units: dict[str, int] = _data()["units"].get(lang.split("-")[0], {})
+    return units
