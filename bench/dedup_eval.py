@@ -67,7 +67,7 @@ def run(config: DedupConfig | None = None, verbose: bool = True) -> dict[str, An
         "ari_retranslation_en": ari([gold[i] for i in en], [pred[i] for i in en]),
         "ari_retranslation_fr": ari([gold[i] for i in fr], [pred[i] for i in fr]),
         "ari_cross_language": ari([gold[i] for i in allb], [pred[i] for i in allb]),
-        "wrong_merges": len({(gold[a], gold[b]) for a, b in wrong}),
+        "wrong_merges": len({frozenset((gold[a], gold[b])) for a, b in wrong}),
     }
     if verbose:
         print(
@@ -80,7 +80,7 @@ def run(config: DedupConfig | None = None, verbose: bool = True) -> dict[str, An
         print(f"fr<->en:         ARI {res['ari_cross_language']:.3f} (all originals and versions, {len(allb)} docs)")
         print(f"all story pairs: recall {res['story_recall']:.3f}")
         print(f"merges of different stories: {res['wrong_merges']}")
-        for a, b in sorted({(gold[a], gold[b]) for a, b in wrong}):
+        for a, b in sorted({tuple(sorted((gold[a], gold[b]))) for a, b in wrong}):
             print(f"  WRONG {a} + {b}")
         missed = [(a, b) for a, b in story_pairs if pred[a] != pred[b] and family[a] != family[b]]
         for a, b in missed[:15]:

@@ -17,17 +17,22 @@ from toolkit.dedup import DedupConfig
 
 
 def main() -> None:
-    cols = ("same", "cross", "cov", "prec", "copyR", "ARIen", "ARIfr", "ARIx", "wrong")
+    cols = ("covS", "cross", "covX", "prec", "copyR", "ARIen", "ARIfr", "ARIx", "wrong")
     print(" ".join(f"{c:>6}" for c in cols))
-    for same, cross, cov in itertools.product((0.22, 0.25, 0.28), (0.1, 0.12, 0.15), (0.2, 0.35)):
-        cfg = DedupConfig(same_language=same, cross_language=cross, coverage_same=cov)
+    for cov_same, cross, cov_cross in itertools.product((0.2, 0.23), (0.12, 0.15), (0.35, 0.45)):
+        cfg = DedupConfig(coverage_same=cov_same, cross_language=cross, coverage_cross=cov_cross)
         r = run(cfg, verbose=False)
-        print(
-            f"{same:5.2f} {cross:5.2f} {cov:5.2f} {r['pair_precision']:6.3f} {r['copy_recall']:6.3f} "
-            f"{r['ari_retranslation_en']:6.3f} {r['ari_retranslation_fr']:6.3f} {r['ari_cross_language']:6.3f} "
-            f"{r['wrong_merges']:5d}",
-            flush=True,
+        row = (
+            cov_same,
+            cross,
+            cov_cross,
+            r["pair_precision"],
+            r["copy_recall"],
+            r["ari_retranslation_en"],
+            r["ari_retranslation_fr"],
+            r["ari_cross_language"],
         )
+        print(" ".join(f"{v:6.3f}" for v in row) + f" {r['wrong_merges']:6d}", flush=True)
 
 
 if __name__ == "__main__":

@@ -30,15 +30,17 @@ class DedupConfig:
     lsh_lex: float = 0.2
     lsh_xling: float = 0.15
     max_bucket: int = 500
+    prefilter: float = 0.08
     # verification thresholds, measured on the dev set (bench/dedup_eval.py)
-    copy_containment: float = 0.5
+    copy_containment: float = 0.7
     # Same story in other words. Across languages: name/number overlap × order agreement;
     # in one language, the mean of that and the weighted overlap of rarer words.
     cross_language: float = 0.12
     same_language: float = 0.25
     min_shared_keys: int = 4
-    # Below ``sure``, a pair must also be confirmed by its sentences: the share of the
-    # shorter text's sentences with a mutual-best multilingual-embedding match >= ``match``
+    # Below ``sure``, a pair must also be confirmed by its sentences: sentences with a
+    # mutual-best multilingual-embedding match >= ``match``, over the geometric mean of the
+    # two sentence counts
     # (bench/dedup_sweep.py measured these on the dev set).
     sure: float = 0.4
     coverage_same: float = 0.2
@@ -229,16 +231,40 @@ def cluster_documents(docs: list[Document], config: DedupConfig | None = None) -
         if root not in best or feats[i].words > feats[best[root]].words:
             best[root] = i
     reps = sorted(best.values())
-    candidates = {
-        (reps[a], reps[b])
-        for view, threshold in (("lex", cfg.lsh_lex), ("xling", cfg.lsh_xling))
-        for a, b in _lsh_pairs([getattr(feats[i], view) for i in reps], threshold, cfg)
-    }
+    candidates = _story_candidates(reps, feats, cfg)
     sentences = _Sentences(live, cfg) if cfg.semantic else None
     story_edges = _connect(candidates, uf, lambda p: _verify(p, live, feats, cfg, sentences))
     edges = copy_edges + story_edges
     _assign(live, edges)
     return edges
+
+
+def _story_candidates(reps: list[int], feats: list[Any], cfg: DedupConfig) -> set[tuple[int, int]]:
+    """LSH candidates between family representatives, with a vectorised MinHash pre-check.
+
+    A pair whose estimated resemblance is below ``cfg.prefilter`` in both the word and the
+    name/number view cannot reach the verification thresholds; dropping it here, for all
+    pairs at once, saves the exact set comparisons.
+    """
+    from toolkit.dedup.minhash import signatures
+
+    pairs: set[tuple[int, int]] = set()
+    sigs = {}
+    for view, threshold in (("lex", cfg.lsh_lex), ("xling", cfg.lsh_xling)):
+        sets = [getattr(feats[i], view) for i in reps]
+        pairs |= _lsh_pairs(sets, threshold, cfg)
+        sigs[view] = signatures(sets, cfg.num_perm, cfg.seed)
+    if not pairs:
+        return set()
+    arr = np.array(sorted(pairs), dtype=np.int64)
+    est = np.zeros(len(arr))
+    for view in ("lex", "xling"):
+        sv = sigs[view]
+        same = (sv[arr[:, 0]] == sv[arr[:, 1]]).mean(axis=1)
+        empty = (sv[arr[:, 0]] == np.uint32(0xFFFFFFFF)).all(axis=1)
+        est = np.maximum(est, np.where(empty, 0.0, same))
+    keep = arr[est >= cfg.prefilter]
+    return {(reps[int(a)], reps[int(b)]) for a, b in keep}
 
 
 def _connect(
@@ -398,7 +424,8 @@ class _Sentences:
         sim = a @ b.T
         best_b, best_a = sim.argmax(axis=1), sim.argmax(axis=0)
         mutual = sum(1 for x in range(len(a)) if best_a[best_b[x]] == x and sim[x, best_b[x]] >= self.cfg.match)
-        return mutual / min(len(a), len(b))
+        # Over the geometric mean of the lengths: a truncated copy does not look more alike.
+        return mutual / float(np.sqrt(len(a) * len(b)))
 
 
 def _assign(docs: list[Document], edges: list[Edge]) -> None:

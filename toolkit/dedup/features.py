@@ -14,7 +14,6 @@ Every item is a 32-bit value from a stable hash (xxhash), and each item has a we
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from dataclasses import dataclass
 from typing import Any
@@ -33,7 +32,10 @@ _FREQ_CUTOFF = 5.2  # zipf; more frequent words carry no identity (the, said, th
 
 _token_hash: dict[str, int] = {}
 _weights: dict[str, dict[str, float]] = {}
-_SIMPLE_WORD = re.compile(r"\w+")
+# Punctuation and symbols become spaces (letters, marks and digits stay), for tokenising.
+_PUNCT_TO_SPACE = {
+    c: " " for c in range(0x3000) if not (chr(c).isalnum() or unicodedata.category(chr(c)).startswith("M"))
+}
 
 
 def token_hash(tok: str) -> int:
@@ -142,6 +144,7 @@ def _pack(items: dict[int, float]) -> tuple[np.ndarray, np.ndarray]:
 
 
 _K1, _K2 = np.uint64(0x9E3779B1), np.uint64(0x85EBCA77)
+COPY_SAMPLE = 4
 
 
 def features(text: str, lang: str, chrome: frozenset[str] | set[str] = frozenset()) -> Features:
@@ -153,26 +156,33 @@ def features(text: str, lang: str, chrome: frozenset[str] | set[str] = frozenset
     """
     lines = _body_lines(text, chrome)
     body = "\n".join(lines)
-    tokens = _SIMPLE_WORD.findall(body.lower())
-    uniq = set(tokens)
-    hashes = {t: token_hash(t) for t in uniq}
-    get = hashes.__getitem__
+    # str.translate + split run in C; a regex tokeniser measured 5x slower here.
+    tokens = body.lower().translate(_PUNCT_TO_SPACE).split()
+    uniq = list(set(tokens))
+    cached = _token_hash.get
+    for t, h in zip(uniq, map(cached, uniq), strict=True):
+        if h is None:
+            token_hash(t)
+    get = _token_hash.__getitem__
     # copy view: word 3-grams combined from token hashes, vectorised
     th = np.fromiter(map(get, tokens), dtype=np.uint64, count=len(tokens))
     if len(tokens) >= 3:
-        grams = (th[:-2] * _K1 + th[1:-1] * _K2 + th[2:]) & np.uint64(0xFFFFFFFF)
-        copy = np.unique(grams.astype(np.uint32))
+        grams = ((th[:-2] * _K1 + th[1:-1] * _K2 + th[2:]) & np.uint64(0xFFFFFFFF)).astype(np.uint32)
     else:
-        copy = np.unique(th.astype(np.uint32))
+        grams = th.astype(np.uint32)
+    # Every shingle whose hash is 0 mod COPY_SAMPLE (Broder's mod-m sampling): the same
+    # shingles are kept in every document, so resemblance and containment are preserved.
+    copy = np.unique(grams[grams % COPY_SAMPLE == 0])
     # lex view: rarer content words of the document's language, plus numbers
     base = lang.split("-")[0]
-    lex: dict[int, float] = {}
-    for tok in uniq:
-        if len(tok) < 3 or tok[0].isdigit():
-            continue
-        w = rarity(tok, base)
-        if w > 0:
-            lex[get(tok)] = w
+    table = _weights.setdefault(base, {})
+    weights = list(map(table.get, uniq))
+    for k, (tok, w) in enumerate(zip(uniq, weights, strict=True)):
+        if w is None:
+            weights[k] = rarity(tok, base)
+    lex: dict[int, float] = {
+        get(tok): w for tok, w in zip(uniq, weights, strict=True) if w and len(tok) >= 3 and not tok[0].isdigit()
+    }
     xling: dict[int, float] = {}
     seq: list[tuple[int, int]] = []  # (offset in body, key)
     for n in find_numbers(body, base):
@@ -182,7 +192,7 @@ def features(text: str, lang: str, chrome: frozenset[str] | set[str] = frozenset
         lex[h] = xling[h] = 3.0
         seq.append((n.start, h))
     units = number_words(base)
-    for tok in uniq & units.keys():
+    for tok in units.keys() & set(uniq):
         v = units.get(tok)
         if v is not None and v >= 10:
             h = token_hash(f"n:{v}")
@@ -221,7 +231,7 @@ def params() -> dict[str, Any]:
     from importlib.metadata import version
 
     return {
-        "copy": "word 3-grams, xxh32 seed 0x5EED, lines of >= 5 words",
+        "copy": f"word 3-grams (1 in {COPY_SAMPLE} by hash), xxh32 seed 0x5EED, lines of >= 5 words",
         "lex": f"content words with wordfreq zipf < {_FREQ_CUTOFF} (wordfreq {version('wordfreq')}) + numbers",
         "xling": "name consonant skeletons + normalised numbers",
     }

@@ -8,21 +8,20 @@ keys), the number-format scorer and the bilingual number check.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-import regex
-
 # digits with optional group separators (space, no-break spaces, comma, period, apostrophe)
-_NUMBER = regex.compile(
-    r"(?<![\p{L}\d])"
+# No look-behind: the scan jumps from digit to digit; the preceding character is checked in code.
+_NUMBER = re.compile(
     r"(?P<num>\d{1,3}(?:(?:[ \u00a0\u202f]|[,.’'](?=\d{3}(?!\d)))\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?)"
     r"(?P<pct>\s?%)?"
-    r"(?:[ \u00a0\u202f]?(?P<scale>[\p{L}]+))?",
+    r"(?:[ \u00a0\u202f]?(?P<scale>[^\W\d_]+))?",
 )
-_TIME = regex.compile(r"(?<!\d)(?P<h>[01]?\d|2[0-3])(?:\s?h\s?(?P<m>[0-5]\d)|:(?P<m2>[0-5]\d))(?![\d:])")
+_TIME = re.compile(r"(?<!\d)(?P<h>[01]?\d|2[0-3])(?:\s?h\s?(?P<m>[0-5]\d)|:(?P<m2>[0-5]\d))(?![\d:])")
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,11 +79,13 @@ def find_numbers(text: str, lang: str = "en") -> list[Number]:
     scales: dict[str, float] = _data()["scales"].get(lang.split("-")[0], _data()["scales"]["en"])
     out: list[Number] = []
     taken: list[tuple[int, int]] = []
-    for m in _TIME.finditer(text):
+    for m in _TIME.finditer(text) if (":" in text or "h" in text) else ():
         minutes = int(m.group("h")) * 60 + int(m.group("m") or m.group("m2"))
         out.append(Number(m.start(), m.end(), m.group(), float(minutes), "time"))
         taken.append((m.start(), m.end()))
     for m in _NUMBER.finditer(text):
+        if m.start() and (text[m.start() - 1].isalnum() or text[m.start() - 1] == "_"):
+            continue
         if any(s <= m.start() < e for s, e in taken):
             continue
         value = parse_number(m.group("num"), lang)
