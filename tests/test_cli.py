@@ -33,6 +33,7 @@ def test_run_on_seeds_writes_out(tmp_path: Path) -> None:
         assert rec["source"] == "seeds"
     summary = json.loads((out / "summary.json").read_text())
     assert summary["documents"] == 5 and summary["languages"] == {"en": 5}
+    assert summary["clusters"] == {"total": 4, "multi_member": 1}
     assert summary["parameters"]["language"]["seed"] == 0 and summary["signature"].startswith("wirecheck:")
     assert (out / "findings.csv").read_text().startswith("doc_id,code,category,severity,start,end")
 

@@ -21,6 +21,8 @@ _NUMBER = re.compile(
     r"(?P<pct>\s?%)?"
     r"(?:[ \u00a0\u202f]?(?P<scale>[^\W\d_]+))?",
 )
+_DIGIT = re.compile(r"\d")
+_TIME_HINT = re.compile(r"\d\s?h\s?\d|\d:\d")  # a cheap scan before the full clock-time pattern
 _TIME = re.compile(r"(?<!\d)(?P<h>[01]?\d|2[0-3])(?:\s?h\s?(?P<m>[0-5]\d)|:(?P<m2>[0-5]\d))(?![\d:])")
 
 
@@ -79,11 +81,17 @@ def find_numbers(text: str, lang: str = "en") -> list[Number]:
     scales: dict[str, float] = _data()["scales"].get(lang.split("-")[0], _data()["scales"]["en"])
     out: list[Number] = []
     taken: list[tuple[int, int]] = []
-    for m in _TIME.finditer(text) if (":" in text or "h" in text) else ():
-        minutes = int(m.group("h")) * 60 + int(m.group("m") or m.group("m2"))
-        out.append(Number(m.start(), m.end(), m.group(), float(minutes), "time"))
-        taken.append((m.start(), m.end()))
-    for m in _NUMBER.finditer(text):
+    for t in _TIME.finditer(text) if _TIME_HINT.search(text) else ():
+        minutes = int(t.group("h")) * 60 + int(t.group("m") or t.group("m2"))
+        out.append(Number(t.start(), t.end(), t.group(), float(minutes), "time"))
+        taken.append((t.start(), t.end()))
+    pos = 0
+    while (d := _DIGIT.search(text, pos)) is not None:
+        m = _NUMBER.match(text, d.start())
+        if m is None:  # pragma: no cover - a digit always starts a number
+            pos = d.start() + 1
+            continue
+        pos = m.end("num")
         if m.start() and (text[m.start() - 1].isalnum() or text[m.start() - 1] == "_"):
             continue
         if any(s <= m.start() < e for s, e in taken):
