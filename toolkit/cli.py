@@ -67,48 +67,40 @@ ExitZero = Annotated[bool, typer.Option("--exit-zero", help="Exit 0 even when re
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No progress or summary on stderr.")]
 
 
-@app.command()
-def run(
-    inputs: InputsArg = None,
-    out: OutArg = Path("out"),
-    fmt: FormatArg = OutFormat.dir,
-    output: OutputArg = "-",
-    rejects: RejectsArg = None,
-    text_key: TextKey = "text",
-    id_key: IdKey = "id",
-    input_format: InputFormat = "auto",
-    max_chars: MaxChars = 1_000_000,
-    exit_zero: ExitZero = False,
-    quiet: Quiet = False,
-) -> None:
-    """Check documents: language, story clusters, findings, quality; write records and a summary."""
-    from toolkit.config import RunConfig
-    from toolkit.io.readers import ReaderOptions
+def _pipeline_command(show_clusters: bool, doc: str) -> Any:
+    """A command over the whole pipeline; ``run`` and ``dedup`` differ only in what they print."""
 
-    reader = ReaderOptions(text_key=text_key, id_key=id_key, max_chars=max_chars, input_format=input_format)
-    _execute(inputs, RunConfig(reader=reader), fmt, out, output, rejects, exit_zero, quiet, show_clusters=False)
+    def command(
+        inputs: InputsArg = None,
+        out: OutArg = Path("out"),
+        fmt: FormatArg = OutFormat.dir,
+        output: OutputArg = "-",
+        rejects: RejectsArg = None,
+        text_key: TextKey = "text",
+        id_key: IdKey = "id",
+        input_format: InputFormat = "auto",
+        max_chars: MaxChars = 1_000_000,
+        exit_zero: ExitZero = False,
+        quiet: Quiet = False,
+    ) -> None:
+        from toolkit.config import RunConfig
+        from toolkit.io.readers import ReaderOptions
+
+        reader = ReaderOptions(text_key=text_key, id_key=id_key, max_chars=max_chars, input_format=input_format)
+        _execute(inputs, RunConfig(reader=reader), fmt, out, output, rejects, exit_zero, quiet, show_clusters)
+
+    command.__doc__ = doc
+    return command
 
 
-@app.command()
-def dedup(
-    inputs: InputsArg = None,
-    out: OutArg = Path("out"),
-    fmt: FormatArg = OutFormat.dir,
-    output: OutputArg = "-",
-    rejects: RejectsArg = None,
-    text_key: TextKey = "text",
-    id_key: IdKey = "id",
-    input_format: InputFormat = "auto",
-    max_chars: MaxChars = 1_000_000,
-    exit_zero: ExitZero = False,
-    quiet: Quiet = False,
-) -> None:
-    """Cluster versions of one story (copies, re-translations, other languages); print the clusters."""
-    from toolkit.config import RunConfig
-    from toolkit.io.readers import ReaderOptions
-
-    reader = ReaderOptions(text_key=text_key, id_key=id_key, max_chars=max_chars, input_format=input_format)
-    _execute(inputs, RunConfig(reader=reader), fmt, out, output, rejects, exit_zero, quiet, show_clusters=True)
+app.command("run")(
+    _pipeline_command(
+        False, "Check documents: language, story clusters, findings, quality; write records and a summary."
+    )
+)
+app.command("dedup")(
+    _pipeline_command(True, "Cluster versions of one story (copies, re-translations, other languages); print clusters.")
+)
 
 
 def _execute(
