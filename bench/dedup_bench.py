@@ -63,6 +63,20 @@ def naive(docs: list[Document], num_perm: int) -> float:
     return len(docs) / (time.perf_counter() - t0)
 
 
+def bulk_xxhash(docs: list[Document], num_perm: int) -> float:
+    """datasketch's own batched path, MinHash.bulk with an xxhash hash function: docs/s."""
+    import xxhash
+    from datasketch import MinHash
+
+    t0 = time.perf_counter()
+    shingles = []
+    for d in docs:
+        w = d.text.lower().split()
+        shingles.append([" ".join(w[k : k + 3]).encode("utf-8") for k in range(len(w) - 2)])
+    MinHash.bulk(shingles, num_perm=num_perm, hashfunc=xxhash.xxh32_intdigest)
+    return len(docs) / (time.perf_counter() - t0)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--docs", type=int, default=20000)
@@ -75,6 +89,8 @@ def main() -> None:
 
     base = naive(corpus(args.naive_docs, seed=9), cfg.num_perm)
     print(f"naive datasketch update() loop: {base:,.0f} docs/s/core (word 3-grams, one view, sha1)")
+    bulk = bulk_xxhash(corpus(args.naive_docs * 5, seed=9), cfg.num_perm)
+    print(f"datasketch MinHash.bulk + xxhash: {bulk:,.0f} docs/s/core (signatures only, one view, no LSH)")
 
     t0 = time.perf_counter()
     edges = cluster_documents(docs, cfg)

@@ -47,8 +47,57 @@ def tokenize(text: str) -> list[bytes]:
     return low.encode("utf-8", "surrogatepass").translate(_ASCII_PUNCT).split()
 
 
-_bytes_hash: dict[bytes, int] = {}
-_bytes_weight: dict[str, dict[bytes, float]] = {}
+class _Vocabulary:
+    """Token bytes → dense id, with per-id hash and per-language rarity in numpy arrays.
+
+    After warm-up a document's tokens become ids in one C-level ``map``; hashes and weights
+    are then array look-ups, with no Python loop over the tokens.
+    """
+
+    def __init__(self) -> None:
+        self.ids: dict[bytes, int] = {}
+        self.tokens: list[bytes] = []
+        self.hashes = np.zeros(1024, dtype=np.uint64)
+        self.weights: dict[str, np.ndarray] = {}
+
+    def lookup(self, tokens: list[bytes]) -> np.ndarray:
+        ids = list(map(self.ids.get, tokens))
+        if None in ids:
+            for k, (tok, i) in enumerate(zip(tokens, ids, strict=True)):
+                if i is None:
+                    i = self.ids.get(tok)
+                    if i is None:
+                        i = self._add(tok)
+                    ids[k] = i
+        return np.fromiter(ids, dtype=np.int64, count=len(ids))
+
+    def _add(self, tok: bytes) -> int:
+        i = len(self.tokens)
+        self.tokens.append(tok)
+        self.ids[tok] = i
+        if i >= len(self.hashes):
+            self.hashes = np.concatenate([self.hashes, np.zeros(len(self.hashes), dtype=np.uint64)])
+        self.hashes[i] = xxhash.xxh32_intdigest(tok, seed=0x5EED)
+        return i
+
+    def rarity(self, ids: np.ndarray, lang: str) -> np.ndarray:
+        table = self.weights.get(lang)
+        if table is None or len(table) < len(self.tokens):
+            grown = np.full(max(1024, 2 * len(self.tokens)), np.nan, dtype=np.float32)
+            if table is not None:
+                grown[: len(table)] = table
+            table = self.weights[lang] = grown
+        w = table[ids]
+        missing = np.flatnonzero(np.isnan(w))
+        for k in missing:
+            i = int(ids[k])
+            word = self.tokens[i].decode("utf-8", "replace")
+            table[i] = 0.0 if len(word) < 3 or word[0].isdigit() else rarity(word, lang)
+        out: np.ndarray = table[ids] if len(missing) else w
+        return out
+
+
+_vocab = _Vocabulary()
 
 
 def token_hash(tok: str) -> int:
@@ -198,13 +247,9 @@ def features(text: str, lang: str, chrome: frozenset[str] | set[str] = frozenset
     lines = _body_lines(text, chrome)
     body = "\n".join(lines)
     tokens = tokenize(body)
-    uniq = list(set(tokens))
-    for t, h in zip(uniq, map(_bytes_hash.get, uniq), strict=True):
-        if h is None:
-            _bytes_hash[t] = xxhash.xxh32_intdigest(t, seed=0x5EED)
-    get = _bytes_hash.__getitem__
+    ids = _vocab.lookup(tokens)
     # copy view: word 3-grams combined from token hashes, vectorised
-    th = np.fromiter(map(get, tokens), dtype=np.uint64, count=len(tokens))
+    th = _vocab.hashes[ids]
     if len(tokens) >= 3:
         grams = ((th[:-2] * _K1 + th[1:-1] * _K2 + th[2:]) & np.uint64(0xFFFFFFFF)).astype(np.uint32)
     else:
@@ -214,15 +259,10 @@ def features(text: str, lang: str, chrome: frozenset[str] | set[str] = frozenset
     copy = np.unique(grams[grams % COPY_SAMPLE == 0])
     # lex view: rarer content words of the document's language, plus numbers
     base = lang.split("-")[0]
-    table = _bytes_weight.setdefault(base, {})
-    weights = list(map(table.get, uniq))
-    for k, (tok, w) in enumerate(zip(uniq, weights, strict=True)):
-        if w is None:
-            word = tok.decode("utf-8", "replace")
-            w = weights[k] = 0.0 if len(word) < 3 or word[0].isdigit() else rarity(word, base)
-            if len(table) < 1_000_000:
-                table[tok] = w
-    lex: dict[int, float] = {get(tok): w for tok, w in zip(uniq, weights, strict=True) if w}
+    uniq = np.unique(ids)
+    weights = _vocab.rarity(uniq, base)
+    content = weights > 0
+    lex: dict[int, float] = dict(zip(_vocab.hashes[uniq[content]].tolist(), weights[content].tolist(), strict=True))
     xling: dict[int, float] = {}
     seq: list[tuple[int, int]] = []  # (offset in body, key)
     for n in find_numbers(body, base):
@@ -233,7 +273,7 @@ def features(text: str, lang: str, chrome: frozenset[str] | set[str] = frozenset
         seq.append((n.start, h))
     units = number_words(base)
     units_b = _units_bytes(base, units)
-    for tok in units_b.keys() & set(uniq):
+    for tok in units_b.keys() & set(tokens):
         v = units_b.get(tok)
         if v is not None and v >= 10:
             h = token_hash(f"n:{v}")
