@@ -164,3 +164,11 @@ def test_dedup_command_prints_clusters_and_writes_records(tmp_path: Path) -> Non
     summary = json.loads((tmp_path / "o" / "summary.json").read_text())
     assert summary["clusters"] == {"total": 4, "multi_member": 1}
     assert summary["parameters"]["dedup"]["scheme"] == "affine32"
+
+
+def test_number_keys_match_find_numbers_and_skip_small_counts() -> None:
+    from toolkit.text.numbers import number_keys
+
+    text = "Le 25 février à 12 h 00, 3,7 millions de réfugiés et 7 enfants ; x25 (2018)."
+    keys = sorted(k for _, k in number_keys(text, "fr"))
+    assert keys == ["n:2018", "n:25", "n:3700000", "t:12:00"]

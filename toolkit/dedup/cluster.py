@@ -327,7 +327,12 @@ def _lsh_pairs(sets: list[np.ndarray], threshold: float, cfg: DedupConfig) -> se
         sorted_ids = inverse[order]
         starts = np.flatnonzero(np.r_[True, sorted_ids[1:] != sorted_ids[:-1]])
         sizes = np.diff(np.r_[starts, len(order)])
-        for st, size in zip(starts[sizes > 1], sizes[sizes > 1], strict=True):
+        # Buckets of two (most of them) in one vectorised step; larger ones one by one.
+        two = starts[sizes == 2]
+        if len(two):
+            a, b = keep[order[two]], keep[order[two + 1]]
+            codes.append(np.minimum(a, b) * n + np.maximum(a, b))
+        for st, size in zip(starts[sizes > 2], sizes[sizes > 2], strict=True):
             if size > cfg.max_bucket:
                 continue
             members = np.sort(keep[order[st : st + size]])

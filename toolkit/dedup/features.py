@@ -22,7 +22,7 @@ import numpy as np
 import regex
 import xxhash
 
-from toolkit.text.numbers import find_numbers, number_words
+from toolkit.text.numbers import number_keys, number_words
 
 _WORD = regex.compile(r"[\p{L}\p{M}\d]+(?:['’][\p{L}]+)?")
 _CAP = regex.compile(r"\p{Lu}[\p{L}\p{M}'’\-]{2,}")
@@ -265,12 +265,10 @@ def features(text: str, lang: str, chrome: frozenset[str] | set[str] = frozenset
     lex: dict[int, float] = dict(zip(_vocab.hashes[uniq[content]].tolist(), weights[content].tolist(), strict=True))
     xling: dict[int, float] = {}
     seq: list[tuple[int, int]] = []  # (offset in body, key)
-    for n in find_numbers(body, base):
-        if n.kind == "number" and n.value < 10 and n.value == int(n.value):
-            continue  # small counts are as often spelt out as written in digits
-        h = token_hash(n.key)
+    for start, key in number_keys(body, base):
+        h = token_hash(key)
         lex[h] = xling[h] = 3.0
-        seq.append((n.start, h))
+        seq.append((start, h))
     units = number_words(base)
     units_b = _units_bytes(base, units)
     for tok in units_b.keys() & set(tokens):
@@ -287,10 +285,10 @@ def features(text: str, lang: str, chrome: frozenset[str] | set[str] = frozenset
                 j -= 1
             if j < 0 or line[j] in _SENT_END:
                 continue
-            key = _name_key(m.group(), base)
-            if key is None:
+            named = _name_key(m.group(), base)
+            if named is None:
                 continue
-            h, w = key
+            h, w = named
             if w > xling.get(h, 0.0):
                 xling[h] = w
             seq.append((pos + m.start(), h))

@@ -115,3 +115,47 @@ def find_numbers(text: str, lang: str = "en") -> list[Number]:
 def number_words(lang: str) -> dict[str, int]:
     units: dict[str, int] = _data()["units"].get(lang.split("-")[0], {})
     return units
+
+
+_key_cache: dict[tuple[str, str], str | None] = {}
+
+
+def number_keys(text: str, lang: str = "en", min_value: float = 10.0) -> list[tuple[int, str]]:
+    """(offset, key) of the numbers in ``text`` that identify a story, cheaply.
+
+    The same keys as :func:`find_numbers` (``n:3700000``, ``p:2.5``, ``t:12:00``), without
+    building objects, with results cached per written form; whole numbers below
+    ``min_value`` are left out (small counts are as often spelt out as written in digits).
+    """
+    base = lang.split("-")[0]
+    out: list[tuple[int, str]] = []
+    taken: list[tuple[int, int]] = []
+    if _TIME_HINT.search(text):
+        for n in find_numbers(text, base):
+            if n.kind == "time":
+                out.append((n.start, n.key))
+                taken.append((n.start, n.end))
+    pos = 0
+    while (d := _DIGIT.search(text, pos)) is not None:
+        m = _NUMBER.match(text, d.start())
+        if m is None:  # pragma: no cover - a digit always starts a number
+            pos = d.start() + 1
+            continue
+        pos = m.end("num")
+        start = m.start()
+        if start and (text[start - 1].isalnum() or text[start - 1] == "_"):
+            continue
+        if taken and any(s <= start < e for s, e in taken):
+            continue
+        form = (m.group(), base)
+        key = _key_cache.get(form, "")
+        if key == "":
+            found = [n for n in find_numbers(m.group(), base) if n.kind != "time"]
+            key = None
+            if found and not (found[0].kind == "number" and found[0].value < min_value and found[0].value.is_integer()):
+                key = found[0].key
+            if len(_key_cache) < 200_000:
+                _key_cache[form] = key
+        if key is not None:
+            out.append((start, key))
+    return out
