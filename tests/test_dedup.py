@@ -172,3 +172,21 @@ def test_number_keys_match_find_numbers_and_skip_small_counts() -> None:
     text = "Le 25 février à 12 h 00, 3,7 millions de réfugiés et 7 enfants ; x25 (2018)."
     keys = sorted(k for _, k in number_keys(text, "fr"))
     assert keys == ["n:2018", "n:25", "n:3700000", "t:12:00"]
+
+
+def test_batch_features_equal_single_document_features() -> None:
+    from toolkit.dedup.features import features, features_batch
+
+    texts = [p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))]
+    texts += [(FIXTURES / "dedup" / "fr_004.txt").read_text(encoding="utf-8"), "", "Two words.\nA b"]
+    langs = ["en"] * 5 + ["fr", "en", "en"]
+    chrome = {"read more", "newsletter"}
+    for ch in (frozenset(), chrome):
+        for one, many in zip(
+            (features(t, lang, ch) for t, lang in zip(texts, langs, strict=False)),
+            features_batch(texts, langs, ch),
+            strict=False,
+        ):
+            for field in ("copy", "lex", "lex_w", "xling", "xling_w", "xling_seq"):
+                assert np.array_equal(getattr(one, field), getattr(many, field)), field
+            assert one.words == many.words

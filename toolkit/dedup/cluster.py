@@ -201,13 +201,14 @@ class _UnionFind:
 
 def cluster_documents(docs: list[Document], config: DedupConfig | None = None) -> list[Edge]:
     """Cluster accepted documents in place (``doc.cluster``); returns the verified edges."""
-    from toolkit.dedup.features import features
+    from toolkit.dedup.features import features_batch
     from toolkit.pipeline import norm_of
 
     cfg = config or DedupConfig()
     live = [d for d in docs if d.ok]
     texts = [norm_of(d).text for d in live]
-    feats = [features(t, d.lang) for t, d in zip(texts, live, strict=True)]
+    langs = [d.lang for d in live]
+    feats = features_batch(texts, langs)
     n = len(live)
     for d, f in zip(live, feats, strict=True):
         d.cache["body_words"] = f.words
@@ -221,9 +222,9 @@ def cluster_documents(docs: list[Document], config: DedupConfig | None = None) -
     if chrome:
         from toolkit.dedup.features import has_chrome
 
-        for i, t in enumerate(texts):
-            if has_chrome(t, chrome):
-                feats[i] = features(t, live[i].lang, chrome)
+        redo = [i for i, t in enumerate(texts) if has_chrome(t, chrome)]
+        for i, f in zip(redo, features_batch([texts[i] for i in redo], [langs[i] for i in redo], chrome), strict=True):
+            feats[i] = f
     # Pass 2 compares copy families, not documents: one representative each (the most
     # complete member), so a story republished many times costs one comparison, not many.
     best: dict[int, int] = {}

@@ -300,6 +300,152 @@ def features(text: str, lang: str, chrome: frozenset[str] | set[str] = frozenset
     return Features(copy, lk, lw, xk, xw, xseq, len(tokens))
 
 
+_CHUNK = 512
+
+
+def _sorted_unique(a: np.ndarray) -> np.ndarray:
+    """np.unique by sorting: measured 5x faster than numpy's hash-based unique on large uint64 arrays."""
+    a = np.sort(a)
+    if len(a) < 2:
+        return a
+    mask = np.empty(len(a), dtype=bool)
+    mask[0] = True
+    np.not_equal(a[1:], a[:-1], out=mask[1:])
+    out: np.ndarray = a[mask]
+    return out
+
+
+def _split(keys: np.ndarray, docs: np.ndarray, n: int) -> list[np.ndarray]:
+    bounds = np.searchsorted(docs, np.arange(n + 1))
+    return [keys[bounds[i] : bounds[i + 1]] for i in range(n)]
+
+
+def _group(d: np.ndarray, k: np.ndarray, w: np.ndarray, n: int) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    """Per document: sorted unique keys, each with its largest weight."""
+    order = np.lexsort((-w, k, d))
+    d, k, w = d[order], k[order], w[order]
+    first = np.ones(len(d), dtype=bool)
+    first[1:] = (d[1:] != d[:-1]) | (k[1:] != k[:-1])
+    d, k, w = d[first], k[first], w[first]
+    return _split(k, d, n), _split(w, d, n)
+
+
+def features_batch(
+    texts: list[str], langs: list[str], chrome: frozenset[str] | set[str] = frozenset()
+) -> list[Features]:
+    """:func:`features` for many documents at once (the same result, a test checks it).
+
+    Tokens of all documents are looked up, hashed, shingled, weighted and grouped in a few
+    numpy calls per chunk of documents instead of a dozen calls per document; chunks keep
+    the working memory bounded.
+    """
+    if len(texts) > _CHUNK:
+        return [
+            f
+            for k in range(0, len(texts), _CHUNK)
+            for f in features_batch(texts[k : k + _CHUNK], langs[k : k + _CHUNK], chrome)
+        ]
+    n = len(texts)
+    if n == 0:
+        return []
+    bodies_lines = [_body_lines(t, chrome) for t in texts]
+    bodies = ["\n".join(lines) for lines in bodies_lines]
+    toks = [tokenize(b) for b in bodies]
+    lengths = np.fromiter(map(len, toks), dtype=np.int64, count=n)
+    ids = _vocab.lookup([t for doc in toks for t in doc])
+    doc_of = np.repeat(np.arange(n, dtype=np.int64), lengths)
+    th = _vocab.hashes[ids]
+    # copy view: 3-grams that do not cross a document boundary; documents of fewer than
+    # three tokens keep their tokens, as in features()
+    if len(ids) >= 3:
+        grams = ((th[:-2] * _K1 + th[1:-1] * _K2 + th[2:]) & np.uint64(0xFFFFFFFF)).astype(np.uint32)
+        gdoc = doc_of[:-2]
+        valid = gdoc == doc_of[2:]
+    else:
+        grams, gdoc, valid = np.zeros(0, np.uint32), np.zeros(0, np.int64), np.zeros(0, bool)
+    short = np.flatnonzero(lengths < 3)
+    if len(short):
+        in_short = np.isin(doc_of, short)
+        grams = np.concatenate([grams[valid], th[in_short].astype(np.uint32)])
+        gdoc = np.concatenate([gdoc[valid], doc_of[in_short]])
+    else:
+        grams, gdoc = grams[valid], gdoc[valid]
+    keep = grams % COPY_SAMPLE == 0
+    combined = _sorted_unique((gdoc[keep].astype(np.uint64) << np.uint64(32)) | grams[keep].astype(np.uint64))
+    copies = _split(
+        (combined & np.uint64(0xFFFFFFFF)).astype(np.uint32), (combined >> np.uint64(32)).astype(np.int64), n
+    )
+    # lex view, token part: unique (document, token) pairs weighted by rarity in the doc's language
+    pairs = _sorted_unique((doc_of.astype(np.uint64) << np.uint64(32)) | ids.astype(np.uint64))
+    pdoc = (pairs >> np.uint64(32)).astype(np.int64)
+    pid = (pairs & np.uint64(0xFFFFFFFF)).astype(np.int64)
+    bases = [lang.split("-")[0] for lang in langs]
+    pw = np.zeros(len(pairs), dtype=np.float32)
+    base_arr = np.array(bases, dtype=object)
+    for base in sorted(set(bases)):
+        mask = base_arr[pdoc] == base
+        pw[mask] = _vocab.rarity(pid[mask], base)
+    content = pw > 0
+    lex_d, lex_k, lex_w = [pdoc[content]], [_vocab.hashes[pid[content]].astype(np.uint32)], [pw[content]]
+    # numbers, number words and names: per document
+    xd: list[int] = []
+    xk: list[int] = []
+    xw: list[float] = []
+    xnum: list[bool] = []  # numbers and number words also count in the lex view
+    seqs: list[np.ndarray] = []
+    for i in range(n):
+        base = bases[i]
+        seq: list[tuple[int, int]] = []
+        for start, key in number_keys(bodies[i], base):
+            h = token_hash(key)
+            xd.append(i)
+            xk.append(h)
+            xw.append(3.0)
+            xnum.append(True)
+            seq.append((start, h))
+        units_b = _units_bytes(base, number_words(base))
+        for tok in units_b.keys() & set(toks[i]):
+            v = units_b[tok]
+            if v >= 10:
+                xd.append(i)
+                xk.append(token_hash(f"n:{v}"))
+                xw.append(3.0)
+                xnum.append(True)
+        pos = 0
+        for line in bodies_lines[i]:
+            for m in _CAP.finditer(line):
+                j = m.start() - 1
+                while j >= 0 and line[j] == " ":
+                    j -= 1
+                if j < 0 or line[j] in _SENT_END:
+                    continue
+                named = _name_key(m.group(), base)
+                if named is None:
+                    continue
+                xd.append(i)
+                xk.append(named[0])
+                xw.append(named[1])
+                xnum.append(False)
+                seq.append((pos + m.start(), named[0]))
+            pos += len(line) + 1
+        seq.sort()
+        seqs.append(np.fromiter((h for _, h in seq), dtype=np.uint32, count=len(seq)))
+    xd_a = np.asarray(xd, dtype=np.int64)
+    xk_a = np.asarray(xk, dtype=np.uint32)
+    xw_a = np.asarray(xw, dtype=np.float32)
+    num = np.asarray(xnum, dtype=bool)
+    # In features() a number's 3.0 replaces a token's weight under the same key; keys of
+    # numbers ("n:…") and of words never coincide in practice, so the largest weight is kept.
+    lex_keys, lex_weights = _group(
+        np.concatenate([*lex_d, xd_a[num]]), np.concatenate([*lex_k, xk_a[num]]), np.concatenate([*lex_w, xw_a[num]]), n
+    )
+    x_keys, x_weights = _group(xd_a, xk_a, xw_a, n)
+    return [
+        Features(copies[i], lex_keys[i], lex_weights[i], x_keys[i], x_weights[i], seqs[i], int(lengths[i]))
+        for i in range(n)
+    ]
+
+
 def params() -> dict[str, Any]:
     from importlib.metadata import version
 
