@@ -22,8 +22,10 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check toolkit tests bench
 	$(BIN)/mypy toolkit
 
-bench: $(STAMP)  ## the benchmarks (bench/README.md)
+bench: $(STAMP)  ## the benchmarks and evaluations (bench/README.md)
 	$(BIN)/python bench/segmenters.py
+	$(BIN)/python bench/dedup_eval.py
+	$(BIN)/python bench/dedup_bench.py
 
 clean:
 	rm -rf out .pytest_cache .mypy_cache .ruff_cache
