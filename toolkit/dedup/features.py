@@ -15,6 +15,7 @@ Every item is a 32-bit value from a stable hash (xxhash), and each item has a we
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -237,6 +238,22 @@ def _name_key(name: str, lang: str) -> tuple[int, float] | None:
     return out
 
 
+def _names(lines: list[str], lang: str) -> Iterator[tuple[int, int, float]]:
+    """(offset in the body, key, weight) of each capitalised word that does not open a sentence."""
+    pos = 0
+    for line in lines:
+        for m in _CAP.finditer(line):
+            j = m.start() - 1
+            while j >= 0 and line[j] == " ":
+                j -= 1
+            if j < 0 or line[j] in _SENT_END:
+                continue
+            named = _name_key(m.group(), lang)
+            if named is not None:
+                yield pos + m.start(), named[0], named[1]
+        pos += len(line) + 1
+
+
 def features(text: str, lang: str, chrome: frozenset[str] | set[str] = frozenset()) -> Features:
     """The clustering views of a (normalised) text in language ``lang``.
 
@@ -277,22 +294,10 @@ def features(text: str, lang: str, chrome: frozenset[str] | set[str] = frozenset
             h = token_hash(f"n:{v}")
             lex[h] = xling[h] = 3.0
     # xling view: name skeletons (capitalised words that do not open a sentence)
-    pos = 0
-    for line in lines:
-        for m in _CAP.finditer(line):
-            j = m.start() - 1
-            while j >= 0 and line[j] == " ":
-                j -= 1
-            if j < 0 or line[j] in _SENT_END:
-                continue
-            named = _name_key(m.group(), base)
-            if named is None:
-                continue
-            h, w = named
-            if w > xling.get(h, 0.0):
-                xling[h] = w
-            seq.append((pos + m.start(), h))
-        pos += len(line) + 1
+    for offset, h, w in _names(lines, base):
+        if w > xling.get(h, 0.0):
+            xling[h] = w
+        seq.append((offset, h))
     lk, lw = _pack(lex)
     xk, xw = _pack(xling)
     seq.sort()
@@ -411,23 +416,12 @@ def features_batch(
                 xk.append(token_hash(f"n:{v}"))
                 xw.append(3.0)
                 xnum.append(True)
-        pos = 0
-        for line in bodies_lines[i]:
-            for m in _CAP.finditer(line):
-                j = m.start() - 1
-                while j >= 0 and line[j] == " ":
-                    j -= 1
-                if j < 0 or line[j] in _SENT_END:
-                    continue
-                named = _name_key(m.group(), base)
-                if named is None:
-                    continue
-                xd.append(i)
-                xk.append(named[0])
-                xw.append(named[1])
-                xnum.append(False)
-                seq.append((pos + m.start(), named[0]))
-            pos += len(line) + 1
+        for offset, h, w in _names(bodies_lines[i], base):
+            xd.append(i)
+            xk.append(h)
+            xw.append(w)
+            xnum.append(False)
+            seq.append((offset, h))
         seq.sort()
         seqs.append(np.fromiter((h for _, h in seq), dtype=np.uint32, count=len(seq)))
     xd_a = np.asarray(xd, dtype=np.int64)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -76,15 +77,14 @@ def parse_number(raw: str, lang: str) -> float | None:
         return None
 
 
-def find_numbers(text: str, lang: str = "en") -> list[Number]:
-    """Numbers (with scale words such as million/milliard), percentages and clock times."""
-    scales: dict[str, float] = _data()["scales"].get(lang.split("-")[0], _data()["scales"]["en"])
-    out: list[Number] = []
-    taken: list[tuple[int, int]] = []
+def _times(text: str) -> Iterator[Number]:
     for t in _TIME.finditer(text) if _TIME_HINT.search(text) else ():
         minutes = int(t.group("h")) * 60 + int(t.group("m") or t.group("m2"))
-        out.append(Number(t.start(), t.end(), t.group(), float(minutes), "time"))
-        taken.append((t.start(), t.end()))
+        yield Number(t.start(), t.end(), t.group(), float(minutes), "time")
+
+
+def _digit_runs(text: str, taken: list[tuple[int, int]]) -> Iterator[re.Match[str]]:
+    """Number matches that start a token and lie outside ``taken`` (clock times)."""
     pos = 0
     while (d := _DIGIT.search(text, pos)) is not None:
         m = _NUMBER.match(text, d.start())
@@ -92,10 +92,20 @@ def find_numbers(text: str, lang: str = "en") -> list[Number]:
             pos = d.start() + 1
             continue
         pos = m.end("num")
-        if m.start() and (text[m.start() - 1].isalnum() or text[m.start() - 1] == "_"):
+        start = m.start()
+        if start and (text[start - 1].isalnum() or text[start - 1] == "_"):
             continue
-        if any(s <= m.start() < e for s, e in taken):
+        if taken and any(s <= start < e for s, e in taken):
             continue
+        yield m
+
+
+def find_numbers(text: str, lang: str = "en") -> list[Number]:
+    """Numbers (with scale words such as million/milliard), percentages and clock times."""
+    scales: dict[str, float] = _data()["scales"].get(lang.split("-")[0], _data()["scales"]["en"])
+    out: list[Number] = list(_times(text))
+    taken = [(n.start, n.end) for n in out]
+    for m in _digit_runs(text, taken):
         value = parse_number(m.group("num"), lang)
         if value is None:
             continue
@@ -117,7 +127,7 @@ def number_words(lang: str) -> dict[str, int]:
     return units
 
 
-_key_cache: dict[tuple[str, str], str | None] = {}
+_key_cache: dict[tuple[str, str, float], str | None] = {}
 
 
 def number_keys(text: str, lang: str = "en", min_value: float = 10.0) -> list[tuple[int, str]]:
@@ -128,26 +138,11 @@ def number_keys(text: str, lang: str = "en", min_value: float = 10.0) -> list[tu
     ``min_value`` are left out (small counts are as often spelt out as written in digits).
     """
     base = lang.split("-")[0]
-    out: list[tuple[int, str]] = []
-    taken: list[tuple[int, int]] = []
-    if _TIME_HINT.search(text):
-        for n in find_numbers(text, base):
-            if n.kind == "time":
-                out.append((n.start, n.key))
-                taken.append((n.start, n.end))
-    pos = 0
-    while (d := _DIGIT.search(text, pos)) is not None:
-        m = _NUMBER.match(text, d.start())
-        if m is None:  # pragma: no cover - a digit always starts a number
-            pos = d.start() + 1
-            continue
-        pos = m.end("num")
+    times = list(_times(text))
+    out: list[tuple[int, str]] = [(n.start, n.key) for n in times]
+    for m in _digit_runs(text, [(n.start, n.end) for n in times]):
         start = m.start()
-        if start and (text[start - 1].isalnum() or text[start - 1] == "_"):
-            continue
-        if taken and any(s <= start < e for s, e in taken):
-            continue
-        form = (m.group(), base)
+        form = (m.group(), base, min_value)
         key = _key_cache.get(form, "")
         if key == "":
             found = [n for n in find_numbers(m.group(), base) if n.kind != "time"]
