@@ -190,3 +190,14 @@ def test_batch_features_equal_single_document_features() -> None:
             for field in ("copy", "lex", "lex_w", "xling", "xling_w", "xling_seq"):
                 assert np.array_equal(getattr(one, field), getattr(many, field)), field
             assert one.words == many.words
+
+
+def test_dedup_output_is_byte_identical_across_processes(tmp_path: Path) -> None:
+    inputs = [str(SEEDS), *(str(p) for p in sorted((FIXTURES / "dedup").glob("*.txt")))]
+    for name in ("a", "b"):
+        r = run_cli("dedup", *inputs, "--out", str(tmp_path / name), "-q")
+        assert r.returncode == 0, r.stderr.decode()
+    first = (tmp_path / "a" / "documents.jsonl").read_bytes()
+    assert first == (tmp_path / "b" / "documents.jsonl").read_bytes()
+    clusters = {json.loads(x)["wirecheck"]["cluster"]["id"] for x in first.splitlines()}
+    assert len(clusters) == 4  # 000/001/fr_001, 002, 003/fr_003, 004/fr_004/en_004
