@@ -106,58 +106,6 @@ def order_agreement(a: np.ndarray, b: np.ndarray) -> float:
     return prev[-1] / len(sa)
 
 
-_SENT_SPLIT = re.compile(r"(?<=[.!?…»”\"])\s+|\n+")
-
-
-def sentence_sets(text: str, lang: str) -> list[dict[int, float]]:
-    """Each sentence as its rarer content words with their weights (for coverage)."""
-    from toolkit.dedup.features import _WORD, rarity, token_hash
-
-    base = lang.split("-")[0]
-    out = []
-    for sent in _SENT_SPLIT.split(text):
-        items = {}
-        for tok in _WORD.findall(sent.lower()):
-            if len(tok) >= 3 and not tok[0].isdigit():
-                w = rarity(tok, base)
-                if w > 0:
-                    items[token_hash(tok)] = w
-            elif tok[0].isdigit():
-                items[token_hash("n:" + tok)] = 3.0
-        if len(items) >= 3:
-            out.append(items)
-    return out
-
-
-def sentence_coverage(a: list[dict[int, float]], b: list[dict[int, float]], match: float = 0.4) -> float:
-    """Share of the shorter text's sentences that have a counterpart in the other text.
-
-    A counterpart is a sentence whose weighted word overlap reaches ``match``: re-tellings
-    of one wire story share many such sentences, other reports of the same event few.
-    """
-    if not a or not b:
-        return 0.0
-    if len(a) > len(b):
-        a, b = b, a
-    index: dict[int, list[int]] = {}
-    for j, sb in enumerate(b):
-        for k in sb:
-            index.setdefault(k, []).append(j)
-    found = 0
-    for sa in a:
-        inter: dict[int, float] = {}
-        for k, w in sa.items():
-            for j in index.get(k, ()):
-                inter[j] = inter.get(j, 0.0) + min(w, b[j][k])
-        total_a = sum(sa.values())
-        for j, x in inter.items():
-            union = total_a + sum(b[j].values()) - x
-            if union > 0 and x / union >= match:
-                found += 1
-                break
-    return found / len(a)
-
-
 def _containment(a: np.ndarray, b: np.ndarray) -> float:
     if not len(a) or not len(b):
         return 0.0

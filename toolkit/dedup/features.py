@@ -25,7 +25,6 @@ import xxhash
 
 from toolkit.text.numbers import number_keys, number_words
 
-_WORD = regex.compile(r"[\p{L}\p{M}\d]+(?:['’][\p{L}]+)?")
 _CAP = regex.compile(r"\p{Lu}[\p{L}\p{M}'’\-]{2,}")
 _SENT_END = set('.!?:;…"«»“”—–-(')
 _MIN_LINE_WORDS = 5  # shorter lines (chrome, tags, headlines) do not count towards identity
@@ -168,9 +167,6 @@ class Features:
     xling_w: np.ndarray
     xling_seq: np.ndarray  # the xling keys in text order, for order-aware verification
     words: int
-
-    def nbytes(self) -> int:
-        return sum(a.nbytes for a in (self.copy, self.lex, self.lex_w, self.xling, self.xling_w, self.xling_seq))
 
 
 CHROME_MAX_WORDS = 30  # a line repeated across documents and at most this long is page chrome
