@@ -201,8 +201,8 @@ def _story_candidates(reps: list[int], feats: list[Any], cfg: DedupConfig) -> se
     sigs = {}
     for view, threshold in (("lex", cfg.lsh_lex), ("xling", cfg.lsh_xling)):
         sets = [getattr(feats[i], view) for i in reps]
-        pairs |= _lsh_pairs(sets, threshold, cfg)
         sigs[view] = signatures(sets, cfg.num_perm, cfg.seed)
+        pairs |= _lsh_pairs(sets, threshold, cfg, sigs[view])
     if not pairs:
         return set()
     arr = np.array(sorted(pairs), dtype=np.int64)
@@ -235,6 +235,7 @@ def _connect(
     return edges
 
 
+@lru_cache(maxsize=32)
 def lsh_params(threshold: float, num_perm: int) -> tuple[int, int]:
     """datasketch MinHashLSH's (bands, rows) for a threshold: the banding every index uses."""
     from datasketch import MinHashLSH
@@ -254,13 +255,16 @@ def band_keys(sigs: np.ndarray, bands: int, rows: int) -> list[np.ndarray]:
     return out
 
 
-def _lsh_pairs(sets: list[np.ndarray], threshold: float, cfg: DedupConfig) -> set[tuple[int, int]]:
+def _lsh_pairs(
+    sets: list[np.ndarray], threshold: float, cfg: DedupConfig, sigs: np.ndarray | None = None
+) -> set[tuple[int, int]]:
     """Candidate pairs: documents that share a bucket in any band.
 
     The buckets are MinHashLSH's (its bands and rows for the threshold, datasketch's
     affine32 signatures), grouped with numpy for the whole batch at once rather than
     inserted one document at a time; a test checks the pairs equal MinHashLSH's.
-    Buckets larger than ``cfg.max_bucket`` carry no identity and are skipped.
+    Buckets larger than ``cfg.max_bucket`` carry no identity and are skipped. ``sigs``
+    (one row per set) may be passed when the caller has them already.
     """
     from toolkit.dedup.minhash import signatures
 
@@ -268,10 +272,10 @@ def _lsh_pairs(sets: list[np.ndarray], threshold: float, cfg: DedupConfig) -> se
     keep = np.array([i for i in range(n) if len(sets[i]) >= cfg.min_shingles], dtype=np.int64)
     if len(keep) < 2:
         return set()
-    sigs = signatures([sets[i] for i in keep], cfg.num_perm, cfg.seed)
+    kept = sigs[keep] if sigs is not None else signatures([sets[i] for i in keep], cfg.num_perm, cfg.seed)
     bands, rows = lsh_params(threshold, cfg.num_perm)
     codes: list[np.ndarray] = []
-    for inverse in band_keys(sigs, bands, rows):
+    for inverse in band_keys(kept, bands, rows):
         order = np.argsort(inverse, kind="stable")
         sorted_ids = inverse[order]
         starts = np.flatnonzero(np.r_[True, sorted_ids[1:] != sorted_ids[:-1]])
