@@ -127,7 +127,19 @@ def number_words(lang: str) -> dict[str, int]:
     return units
 
 
-_key_cache: dict[tuple[str, str, float], str | None] = {}
+_key_cache: dict[tuple[str, bool, str, str, float], str | None] = {}
+
+
+def _number_key(num: str, percent: bool, scale: float, lang: str, min_value: float) -> str | None:
+    value = parse_number(num, lang)
+    if value is None:
+        return None
+    if percent:
+        return Number(0, 0, num, value, "percent").key
+    value *= scale
+    if value < min_value and value.is_integer():
+        return None
+    return Number(0, 0, num, value, "number").key
 
 
 def number_keys(text: str, lang: str = "en", min_value: float = 10.0) -> list[tuple[int, str]]:
@@ -140,17 +152,15 @@ def number_keys(text: str, lang: str = "en", min_value: float = 10.0) -> list[tu
     base = lang.split("-")[0]
     times = list(_times(text))
     out: list[tuple[int, str]] = [(n.start, n.key) for n in times]
+    scales: dict[str, float] = _data()["scales"].get(base, _data()["scales"]["en"])
     for m in _digit_runs(text, [(n.start, n.end) for n in times]):
-        start = m.start()
-        form = (m.group(), base, min_value)
+        scale = (m.group("scale") or "").lower()
+        form = (m.group("num"), bool(m.group("pct")), scale if scale in scales else "", base, min_value)
         key = _key_cache.get(form, "")
         if key == "":
-            found = [n for n in find_numbers(m.group(), base) if n.kind != "time"]
-            key = None
-            if found and not (found[0].kind == "number" and found[0].value < min_value and found[0].value.is_integer()):
-                key = found[0].key
+            key = _number_key(form[0], form[1], scales.get(form[2], 1.0), base, min_value)
             if len(_key_cache) < 200_000:
                 _key_cache[form] = key
         if key is not None:
-            out.append((start, key))
+            out.append((m.start(), key))
     return out
