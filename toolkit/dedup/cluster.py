@@ -197,23 +197,25 @@ def _story_candidates(reps: list[int], feats: list[Any], cfg: DedupConfig) -> se
     """
     from toolkit.dedup.minhash import signatures
 
-    pairs: set[tuple[int, int]] = set()
+    n = len(reps)
+    codes = np.zeros(0, dtype=np.int64)
     sigs = {}
     for view, threshold in (("lex", cfg.lsh_lex), ("xling", cfg.lsh_xling)):
         sets = [getattr(feats[i], view) for i in reps]
         sigs[view] = signatures(sets, cfg.num_perm, cfg.seed)
-        pairs |= _lsh_pairs(sets, threshold, cfg, sigs[view])
-    if not pairs:
+        codes = np.union1d(codes, _lsh_codes(sets, threshold, cfg, sigs[view]))
+    if not len(codes):
         return set()
-    arr = np.array(sorted(pairs), dtype=np.int64)
+    arr = np.stack([codes // n, codes % n], axis=1)
     est = np.zeros(len(arr))
     for view in ("lex", "xling"):
         sv = sigs[view]
         same = (sv[arr[:, 0]] == sv[arr[:, 1]]).mean(axis=1)
         empty = (sv[arr[:, 0]] == np.uint32(0xFFFFFFFF)).all(axis=1)
         est = np.maximum(est, np.where(empty, 0.0, same))
-    keep = arr[est >= cfg.prefilter]
-    return {(reps[int(a)], reps[int(b)]) for a, b in keep}
+    rep = np.asarray(reps, dtype=np.int64)
+    keep = rep[arr[est >= cfg.prefilter]]
+    return set(zip(keep[:, 0].tolist(), keep[:, 1].tolist(), strict=True))
 
 
 def _connect(
@@ -258,6 +260,14 @@ def band_keys(sigs: np.ndarray, bands: int, rows: int) -> list[np.ndarray]:
 def _lsh_pairs(
     sets: list[np.ndarray], threshold: float, cfg: DedupConfig, sigs: np.ndarray | None = None
 ) -> set[tuple[int, int]]:
+    """Candidate pairs (i < j) from :func:`_lsh_codes`."""
+    n = len(sets)
+    return {(int(c // n), int(c % n)) for c in _lsh_codes(sets, threshold, cfg, sigs)}
+
+
+def _lsh_codes(
+    sets: list[np.ndarray], threshold: float, cfg: DedupConfig, sigs: np.ndarray | None = None
+) -> np.ndarray:
     """Candidate pairs: documents that share a bucket in any band.
 
     The buckets are MinHashLSH's (its bands and rows for the threshold, datasketch's
@@ -271,7 +281,7 @@ def _lsh_pairs(
     n = len(sets)
     keep = np.array([i for i in range(n) if len(sets[i]) >= cfg.min_shingles], dtype=np.int64)
     if len(keep) < 2:
-        return set()
+        return np.zeros(0, dtype=np.int64)
     kept = sigs[keep] if sigs is not None else signatures([sets[i] for i in keep], cfg.num_perm, cfg.seed)
     bands, rows = lsh_params(threshold, cfg.num_perm)
     codes: list[np.ndarray] = []
@@ -292,9 +302,9 @@ def _lsh_pairs(
             ii, jj = np.triu_indices(size, k=1)
             codes.append(members[ii] * n + members[jj])
     if not codes:
-        return set()
-    flat = np.unique(np.concatenate(codes))
-    return {(int(c // n), int(c % n)) for c in flat}
+        return np.zeros(0, dtype=np.int64)
+    out: np.ndarray = np.unique(np.concatenate(codes))
+    return out
 
 
 def chrome_lines(texts: list[str], family: list[int], min_families: int) -> set[str]:
