@@ -30,7 +30,7 @@ class DedupConfig:
     lsh_lex: float = 0.2
     lsh_xling: float = 0.15
     max_bucket: int = 500
-    prefilter: float = 0.08
+    prefilter: float = 0.12
     # verification thresholds, measured on the dev set (bench/dedup_eval.py)
     copy_containment: float = 0.7
     # Same story in other words. Across languages: name/number overlap × order agreement;
