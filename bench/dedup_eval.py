@@ -70,6 +70,9 @@ def run(config: DedupConfig | None = None, verbose: bool = True) -> dict[str, An
         "wrong_merges": len({frozenset((gold[a], gold[b])) for a, b in wrong}),
     }
     if verbose:
+        for part, path in (("DEMETR", SHARED / "demetr_fr-en_dev.jsonl"), ("NTREX", NTREX / "DOCUMENT_IDS.tsv")):
+            if not path.exists():
+                print(f"note: {path} not found: the {part} part of the dev set is skipped")
         print(
             f"dev set: {res['documents']} documents, {res['stories']} stories "
             f"({len(bases)} originals/versions + {len(recs) - len(bases)} generated copies)"
