@@ -16,7 +16,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from devset import devset
+from devset import NTREX, SHARED, devset
 
 from toolkit.dedup import DedupConfig, cluster_documents
 from toolkit.document import Document
