@@ -201,3 +201,15 @@ def test_dedup_output_is_byte_identical_across_processes(tmp_path: Path) -> None
     assert first == (tmp_path / "b" / "documents.jsonl").read_bytes()
     clusters = {json.loads(x)["wirecheck"]["cluster"]["id"] for x in first.splitlines()}
     assert len(clusters) == 4  # 000/001/fr_001, 002, 003/fr_003, 004/fr_004/en_004
+
+
+def test_common_items_of_sorted_arrays() -> None:
+    from toolkit.dedup.cluster import _common
+
+    rng = np.random.default_rng(1)
+    for _ in range(50):
+        a = np.unique(rng.integers(0, 60, size=rng.integers(1, 40))).astype(np.uint32)
+        b = np.unique(rng.integers(0, 60, size=rng.integers(1, 40))).astype(np.uint32)
+        ia, ib = _common(a, b)
+        _, ea, eb = np.intersect1d(a, b, assume_unique=True, return_indices=True)
+        assert np.array_equal(ia, ea) and np.array_equal(ib, eb)

@@ -74,10 +74,21 @@ class Edge:
     scores: dict[str, float]
 
 
+def _common(ka: np.ndarray, kb: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Indices of the shared items of two sorted unique arrays (searchsorted: no re-sorting)."""
+    if len(ka) > len(kb):
+        ib, ia = _common(kb, ka)
+        return ia, ib
+    pos = np.searchsorted(kb, ka)
+    pos[pos == len(kb)] = 0
+    hit = kb[pos] == ka
+    return np.flatnonzero(hit), pos[hit]
+
+
 def _wjaccard(ka: np.ndarray, wa: np.ndarray, kb: np.ndarray, wb: np.ndarray) -> float:
     if not len(ka) or not len(kb):
         return 0.0
-    _, ia, ib = np.intersect1d(ka, kb, assume_unique=True, return_indices=True)
+    ia, ib = _common(ka, kb)
     inter = float(np.minimum(wa[ia], wb[ib]).sum())
     union = float(wa.sum() + wb.sum()) - inter
     return inter / union if union > 0 else 0.0
@@ -109,8 +120,7 @@ def order_agreement(a: np.ndarray, b: np.ndarray) -> float:
 def _containment(a: np.ndarray, b: np.ndarray) -> float:
     if not len(a) or not len(b):
         return 0.0
-    inter = len(np.intersect1d(a, b, assume_unique=True))
-    return inter / min(len(a), len(b))
+    return len(_common(a, b)[0]) / min(len(a), len(b))
 
 
 @lru_cache(maxsize=1)
@@ -338,7 +348,7 @@ def _verify(
     if scores["containment"] >= cfg.copy_containment:
         return Edge(i, j, "copy", scores["containment"], scores)
     same_lang = docs[i].lang == docs[j].lang and docs[i].lang != "und"
-    shared = len(np.intersect1d(fa.xling, fb.xling, assume_unique=True))
+    shared = len(_common(fa.xling, fb.xling)[0]) if len(fa.xling) and len(fb.xling) else 0
     xo = 0.0
     if shared >= cfg.min_shared_keys:
         scores["names_numbers"] = round(_wjaccard(fa.xling, fa.xling_w, fb.xling, fb.xling_w), 4)
