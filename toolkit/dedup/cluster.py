@@ -135,7 +135,10 @@ def is_machine_translated(doc: Document) -> bool:
     flag = doc.record.get("machine_translated")
     if isinstance(flag, bool):
         return flag
-    return bool(_mt_label().search(doc.text))
+    # Publishers put the label near the top or the bottom of the page.
+    text = doc.text
+    head_tail = text if len(text) <= 6000 else text[:3000] + "\n" + text[-3000:]
+    return bool(_mt_label().search(head_tail))
 
 
 class _UnionFind:
@@ -247,6 +250,12 @@ def _connect(
     return edges
 
 
+@lru_cache(maxsize=512)
+def _triu(size: int) -> tuple[np.ndarray, np.ndarray]:
+    ii, jj = np.triu_indices(size, k=1)
+    return ii, jj
+
+
 @lru_cache(maxsize=32)
 def lsh_params(threshold: float, num_perm: int) -> tuple[int, int]:
     """datasketch MinHashLSH's (bands, rows) for a threshold: the banding every index uses."""
@@ -309,7 +318,7 @@ def _lsh_codes(
             if size > cfg.max_bucket:
                 continue
             members = np.sort(keep[order[st : st + size]])
-            ii, jj = np.triu_indices(size, k=1)
+            ii, jj = _triu(int(size))
             codes.append(members[ii] * n + members[jj])
     if not codes:
         return np.zeros(0, dtype=np.int64)
