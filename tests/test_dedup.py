@@ -174,22 +174,28 @@ def test_number_keys_match_find_numbers_and_skip_small_counts() -> None:
     assert keys == ["n:2018", "n:25", "n:3700000", "t:12:00"]
 
 
-def test_batch_features_equal_single_document_features() -> None:
-    from toolkit.dedup.features import features, features_batch
+def test_features_do_not_depend_on_the_batch() -> None:
+    from toolkit.dedup import features as feat
 
     texts = [p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))]
     texts += [(FIXTURES / "dedup" / "fr_004.txt").read_text(encoding="utf-8"), "", "Two words.\nA b"]
     langs = ["en"] * 5 + ["fr", "en", "en"]
     chrome = {"read more", "newsletter"}
-    for ch in (frozenset(), chrome):
-        for one, many in zip(
-            (features(t, lang, ch) for t, lang in zip(texts, langs, strict=False)),
-            features_batch(texts, langs, ch),
-            strict=False,
-        ):
-            for field in ("copy", "lex", "lex_w", "xling", "xling_w", "xling_seq"):
-                assert np.array_equal(getattr(one, field), getattr(many, field)), field
-            assert one.words == many.words
+    old_chunk = feat._CHUNK
+    try:
+        feat._CHUNK = 3  # also across chunk boundaries
+        for ch in (frozenset(), chrome):
+            alone = [feat.features(t, lang, ch) for t, lang in zip(texts, langs, strict=True)]
+            together = feat.features_batch(texts, langs, ch)
+            for one, many in zip(alone, together, strict=True):
+                for field in ("copy", "lex", "lex_w", "xling", "xling_w", "xling_seq"):
+                    assert np.array_equal(getattr(one, field), getattr(many, field)), field
+                assert one.words == many.words
+    finally:
+        feat._CHUNK = old_chunk
+    seed = feat.features(texts[1], "en")
+    assert len(seed.copy) > 50 and len(seed.lex) > 50 and len(seed.xling) > 10
+    assert feat.features("", "en").words == 0
 
 
 def test_dedup_output_is_byte_identical_across_processes(tmp_path: Path) -> None:

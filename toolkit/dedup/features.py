@@ -193,15 +193,6 @@ def has_chrome(text: str, chrome: frozenset[str] | set[str]) -> bool:
     return any(line_key(x) in chrome for x in text.split("\n") if 0 < x.count(" ") < CHROME_MAX_WORDS)
 
 
-def _pack(items: dict[int, float]) -> tuple[np.ndarray, np.ndarray]:
-    if not items:
-        return np.zeros(0, dtype=np.uint32), np.zeros(0, dtype=np.float32)
-    keys = np.fromiter(items.keys(), dtype=np.uint32, count=len(items))
-    vals = np.fromiter(items.values(), dtype=np.float32, count=len(items))
-    order = np.argsort(keys)
-    return keys[order], vals[order]
-
-
 _K1, _K2 = np.uint64(0x9E3779B1), np.uint64(0x85EBCA77)
 COPY_SAMPLE = 4
 
@@ -255,50 +246,9 @@ def features(text: str, lang: str, chrome: frozenset[str] | set[str] = frozenset
 
     Lines in ``chrome`` (short lines repeated across the batch: navigation, footers,
     newsletter prompts) are left out, so that shared page furniture never looks like a
-    shared story.
+    shared story. One document through :func:`features_batch`.
     """
-    lines = _body_lines(text, chrome)
-    body = "\n".join(lines)
-    tokens = tokenize(body)
-    ids = _vocab.lookup(tokens)
-    # copy view: word 3-grams combined from token hashes, vectorised
-    th = _vocab.hashes[ids]
-    if len(tokens) >= 3:
-        grams = ((th[:-2] * _K1 + th[1:-1] * _K2 + th[2:]) & np.uint64(0xFFFFFFFF)).astype(np.uint32)
-    else:
-        grams = th.astype(np.uint32)
-    # Every shingle whose hash is 0 mod COPY_SAMPLE (Broder's mod-m sampling): the same
-    # shingles are kept in every document, so resemblance and containment are preserved.
-    copy = np.unique(grams[grams % COPY_SAMPLE == 0])
-    # lex view: rarer content words of the document's language, plus numbers
-    base = lang.split("-")[0]
-    uniq = np.unique(ids)
-    weights = _vocab.rarity(uniq, base)
-    content = weights > 0
-    lex: dict[int, float] = dict(zip(_vocab.hashes[uniq[content]].tolist(), weights[content].tolist(), strict=True))
-    xling: dict[int, float] = {}
-    seq: list[tuple[int, int]] = []  # (offset in body, key)
-    for start, key in number_keys(body, base):
-        h = token_hash(key)
-        lex[h] = xling[h] = 3.0
-        seq.append((start, h))
-    units = number_words(base)
-    units_b = _units_bytes(base, units)
-    for tok in units_b.keys() & set(tokens):
-        v = units_b.get(tok)
-        if v is not None and v >= 10:
-            h = token_hash(f"n:{v}")
-            lex[h] = xling[h] = 3.0
-    # xling view: name skeletons (capitalised words that do not open a sentence)
-    for offset, h, w in _names(lines, base):
-        if w > xling.get(h, 0.0):
-            xling[h] = w
-        seq.append((offset, h))
-    lk, lw = _pack(lex)
-    xk, xw = _pack(xling)
-    seq.sort()
-    xseq = np.fromiter((h for _, h in seq), dtype=np.uint32, count=len(seq))
-    return Features(copy, lk, lw, xk, xw, xseq, len(tokens))
+    return features_batch([text], [lang], chrome)[0]
 
 
 _CHUNK = 512
@@ -334,7 +284,7 @@ def _group(d: np.ndarray, k: np.ndarray, w: np.ndarray, n: int) -> tuple[list[np
 def features_batch(
     texts: list[str], langs: list[str], chrome: frozenset[str] | set[str] = frozenset()
 ) -> list[Features]:
-    """:func:`features` for many documents at once (the same result, a test checks it).
+    """:func:`features` for many documents: a document's features do not depend on the others.
 
     Tokens of all documents are looked up, hashed, shingled, weighted and grouped in a few
     numpy calls per chunk of documents instead of a dozen calls per document; chunks keep
@@ -356,8 +306,10 @@ def features_batch(
     ids = _vocab.lookup([t for doc in toks for t in doc])
     doc_of = np.repeat(np.arange(n, dtype=np.int64), lengths)
     th = _vocab.hashes[ids]
-    # copy view: 3-grams that do not cross a document boundary; documents of fewer than
-    # three tokens keep their tokens, as in features()
+    # copy view: word 3-grams that do not cross a document boundary; documents of fewer
+    # than three tokens keep their tokens. Every shingle whose hash is 0 mod COPY_SAMPLE
+    # (Broder's mod-m sampling): the same shingles are kept in every document, so
+    # resemblance and containment are preserved.
     if len(ids) >= 3:
         grams = ((th[:-2] * _K1 + th[1:-1] * _K2 + th[2:]) & np.uint64(0xFFFFFFFF)).astype(np.uint32)
         gdoc = doc_of[:-2]
@@ -424,8 +376,8 @@ def features_batch(
     xk_a = np.asarray(xk, dtype=np.uint32)
     xw_a = np.asarray(xw, dtype=np.float32)
     num = np.asarray(xnum, dtype=bool)
-    # In features() a number's 3.0 replaces a token's weight under the same key; keys of
-    # numbers ("n:…") and of words never coincide in practice, so the largest weight is kept.
+    # Keys of numbers ("n:…") and of words never coincide in practice; where they would,
+    # the largest weight is kept.
     lex_keys, lex_weights = _group(
         np.concatenate([*lex_d, xd_a[num]]), np.concatenate([*lex_k, xk_a[num]]), np.concatenate([*lex_w, xw_a[num]]), n
     )

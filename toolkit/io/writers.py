@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import json
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
@@ -112,11 +112,3 @@ def _cell(value: str) -> str:
 def write_json(path: Path, obj: Any) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(obj, ensure_ascii=False, indent=2, sort_keys=False) + "\n", encoding="utf-8")
-
-
-def write_jsonl(docs: Iterable[Document], target: str | Path) -> int:
-    with open_output(target) as fh:
-        w = JsonlWriter(fh)
-        for d in docs:
-            w.write(d)
-        return w.count
