@@ -104,8 +104,12 @@ def test_dir_output_is_byte_identical_across_runs(tmp_path: Path) -> None:
 
 
 def test_usage_and_input_errors_exit_2(tmp_path: Path) -> None:
-    r = run_cli("run", str(tmp_path / "missing.jsonl"))
+    out = tmp_path / "out"
+    assert run_cli("run", str(FIXTURES / "folder"), "--out", str(out), "--exit-zero", "-q").returncode == 0
+    before = (out / "documents.jsonl").read_bytes()
+    r = run_cli("run", str(tmp_path / "missing.jsonl"), "--out", str(out))
     assert r.returncode == 2 and b"input not found" in r.stderr
+    assert (out / "documents.jsonl").read_bytes() == before  # a failed run leaves earlier results alone
     r = run_cli("run", "--format", "xml")
     assert r.returncode == 2
 

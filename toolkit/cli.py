@@ -115,7 +115,7 @@ def _execute(
     show_clusters: bool,
 ) -> None:
     from toolkit.config import seeds_dir
-    from toolkit.io.readers import InputError, read_inputs
+    from toolkit.io.readers import InputError, read_inputs, resolve_inputs
     from toolkit.io.writers import write_json
     from toolkit.pipeline import Summary
     from toolkit.pipeline import run as run_pipeline
@@ -123,6 +123,7 @@ def _execute(
     clusters: dict[str, list[Any]] = {}
     try:
         sources = inputs or [str(seeds_dir())]
+        resolve_inputs(sources, config.reader)  # fail before the outputs are opened
         docs = read_inputs(sources, config.reader)
         summary = Summary(params={**config.params(), "inputs": sources})
         with _Outputs(fmt, out, output, rejects) as outs, _progress(quiet) as tick:

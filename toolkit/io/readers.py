@@ -57,27 +57,46 @@ class _Ids:
         return base if n == 1 else f"{base}~{n}"
 
 
-def read_inputs(inputs: Iterable[str | Path], options: ReaderOptions | None = None) -> Iterator[Document]:
-    """Documents from every input, in order. ``-`` reads JSONL from stdin."""
+def resolve_inputs(inputs: Iterable[str | Path], options: ReaderOptions | None = None) -> list[tuple[str, str]]:
+    """(input, format) for every input, or InputError before anything is read or written.
+
+    Callers check their inputs with this before they open outputs, so that a mistyped path
+    never truncates the results of an earlier run.
+    """
     opts = options or ReaderOptions()
     if opts.input_format not in FORMATS:
         raise InputError(f"unknown input format {opts.input_format!r} (one of: {', '.join(FORMATS)})")
+    out = []
+    for raw in inputs:
+        item = str(raw)
+        if item == "-":
+            out.append((item, "jsonl"))
+            continue
+        path = Path(item)
+        if not path.exists():
+            raise InputError(f"input not found: {item}")
+        fmt = opts.input_format if opts.input_format != "auto" else _guess_format(path)
+        if fmt == "folder" and not path.is_dir():
+            raise InputError(f"not a folder: {item}")
+        out.append((item, fmt))
+    return out
+
+
+def read_inputs(inputs: Iterable[str | Path], options: ReaderOptions | None = None) -> Iterator[Document]:
+    """Documents from every input, in order. ``-`` reads JSONL from stdin."""
+    opts = options or ReaderOptions()
+    resolved = resolve_inputs(inputs, opts)
     ids = _Ids()
-    for item in inputs:
-        yield from _read_one(str(item), opts, ids)
+    for item, fmt in resolved:
+        yield from _read_one(item, fmt, opts, ids)
 
 
-def _read_one(item: str, opts: ReaderOptions, ids: _Ids) -> Iterator[Document]:
+def _read_one(item: str, fmt: str, opts: ReaderOptions, ids: _Ids) -> Iterator[Document]:
     if item == "-":
         yield from read_jsonl(sys.stdin.buffer, "<stdin>", opts, ids)
         return
     path = Path(item)
-    if not path.exists():
-        raise InputError(f"input not found: {item}")
-    fmt = opts.input_format if opts.input_format != "auto" else _guess_format(path)
     if fmt == "folder":
-        if not path.is_dir():
-            raise InputError(f"not a folder: {item}")
         yield from read_folder(path, opts, ids)
     elif fmt == "text":
         yield from read_text_files([path], path.parent, opts, ids)
@@ -88,7 +107,7 @@ def _read_one(item: str, opts: ReaderOptions, ids: _Ids) -> Iterator[Document]:
         yield from read_csv(path, opts, ids)
     elif fmt == "feed":
         yield from read_feed(path, opts, ids)
-    else:  # pragma: no cover - _guess_format returns a known format or raises
+    else:  # pragma: no cover - resolve_inputs returns a known format or raises
         raise InputError(f"cannot read {item}")
 
 
