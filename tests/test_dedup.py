@@ -179,23 +179,39 @@ def test_features_do_not_depend_on_the_batch() -> None:
 
     texts = [p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))]
     texts += [(FIXTURES / "dedup" / "fr_004.txt").read_text(encoding="utf-8"), "", "Two words.\nA b"]
-    langs = ["en"] * 5 + ["fr", "en", "en"]
-    chrome = {"read more", "newsletter"}
-    old_chunk = feat._CHUNK
+    texts += ["İstanbul'da 2 000 kişi, Ergün Öztürk\nİzmir ve İstanbul arasında 3,5 milyon yolcu taşındı bugün."]
+    langs = ["en"] * 5 + ["fr", "en", "en", "tr"]
+    # chrome: every line of five to thirty words in seed 001
+    short = [x for x in texts[1].splitlines() if 5 <= len(x.split()) <= 30]
+    chrome = np.array(sorted({feat.line_hash(x) for x in short}), dtype=np.uint64)
+    old_chunk = feat._CHUNK_BYTES
     try:
-        feat._CHUNK = 3  # also across chunk boundaries
-        for ch in (frozenset(), chrome):
+        feat._CHUNK_BYTES = 3000  # also across chunk boundaries
+        for ch in (None, chrome):
             alone = [feat.features(t, lang, ch) for t, lang in zip(texts, langs, strict=True)]
             together = feat.features_batch(texts, langs, ch)
             for one, many in zip(alone, together, strict=True):
-                for field in ("copy", "lex", "lex_w", "xling", "xling_w", "xling_seq"):
+                for field in ("copy", "lex", "lex_w", "xling", "xling_w", "xling_seq", "lines"):
                     assert np.array_equal(getattr(one, field), getattr(many, field)), field
                 assert one.words == many.words
     finally:
-        feat._CHUNK = old_chunk
+        feat._CHUNK_BYTES = old_chunk
     seed = feat.features(texts[1], "en")
     assert len(seed.copy) > 50 and len(seed.lex) > 50 and len(seed.xling) > 10
+    assert feat.features(texts[1], "en", chrome).words < seed.words
     assert feat.features("", "en").words == 0
+
+
+def test_feature_keys_read_names_and_numbers_across_conventions() -> None:
+    from toolkit.dedup.features import features
+
+    fr = features("Selon Vladimir Poutine, 3,7 millions de personnes et 9 000 soldats à Idleb ont fui.", "fr")
+    en = features("According to Vladimir Putin, 3.7 million people and 9,000 soldiers in Idlib fled.", "en")
+    assert np.array_equal(fr.xling, en.xling) and len(fr.xling) == 5  # 2 names, a place, 2 numbers
+    assert np.array_equal(fr.xling_seq, en.xling_seq)
+    # sentence-initial words, all-capital acronyms and numbers glued to words are not keys
+    other = features("Selon NATO, x25 A320 personnes et trois soldats.", "fr")
+    assert len(other.xling) == 0
 
 
 def test_dedup_output_is_byte_identical_across_processes(tmp_path: Path) -> None:

@@ -40,17 +40,39 @@ def _fmix32(h: np.ndarray) -> np.ndarray:
 def signatures(sets: list[np.ndarray], num_perm: int, seed: int) -> np.ndarray:
     """One row of ``num_perm`` uint32 min-hashes per item set (all-max for an empty set).
 
-    One document at a time: a (num_perm × items) block stays in cache, which measured
-    15× faster than permuting a whole batch in one array.
+    The items of many documents are concatenated and each permutation is one vectorised
+    multiply-add followed by a per-document ``minimum.reduceat``; blocks of about 64k items
+    keep the working set in cache. Duplicated items do not change a minimum, so the sets
+    need not be de-duplicated.
     """
     a, b = permutations(num_perm, seed)
-    b_col = b[:, None]
-    out = np.full((len(sets), num_perm), _EMPTY, dtype=np.uint32)
+    n = len(sets)
+    out = np.full((n, num_perm), _EMPTY, dtype=np.uint32)
+    lengths = np.fromiter(map(len, sets), dtype=np.int64, count=n)
+    rows = np.flatnonzero(lengths)
+    if not len(rows):
+        return out
+    ends = np.cumsum(lengths[rows])
+    block = 1 << 16
+    lo = 0
     with np.errstate(over="ignore"):
-        for i, items in enumerate(sets):
-            if len(items):
-                hv = _fmix32(items.astype(np.uint32, copy=False))
-                out[i] = (np.multiply.outer(a, hv) + b_col).min(axis=1)
+        while lo < len(rows):
+            # whole documents, about ``block`` items (at least one document)
+            base = ends[lo - 1] if lo else 0
+            hi = max(int(np.searchsorted(ends, base + block, side="right")), lo + 1)
+            part = rows[lo:hi]
+            items = np.concatenate([sets[i] for i in part.tolist()]).astype(np.uint32, copy=False)
+            hv = _fmix32(items)
+            offsets = np.zeros(len(part), dtype=np.int64)
+            offsets[1:] = ends[lo : hi - 1] - base
+            mins = np.empty((num_perm, len(part)), dtype=np.uint32)
+            v = np.empty_like(hv)
+            for k in range(num_perm):
+                np.multiply(hv, a[k], out=v)
+                v += b[k]
+                mins[k] = np.minimum.reduceat(v, offsets)
+            out[part] = mins.T
+            lo = hi
     return out
 
 
