@@ -191,7 +191,7 @@ def test_features_do_not_depend_on_the_batch() -> None:
             alone = [feat.features(t, lang, ch) for t, lang in zip(texts, langs, strict=True)]
             together = feat.features_batch(texts, langs, ch)
             for one, many in zip(alone, together, strict=True):
-                for field in ("copy", "lex", "lex_w", "xling", "xling_w", "xling_seq", "lines"):
+                for field in ("copy", "lex", "lex_w", "lex_sketch", "xling", "xling_w", "xling_seq", "lines"):
                     assert np.array_equal(getattr(one, field), getattr(many, field)), field
                 assert one.words == many.words
     finally:

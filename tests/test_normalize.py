@@ -43,3 +43,11 @@ def test_offsets_are_monotone_and_in_bounds(text: str) -> None:
         assert s >= prev
         prev = s
     assert n.to_original(0, len(n.text))[1] <= len(text)
+
+
+def test_every_special_character_is_non_printable() -> None:
+    # normalize() skips its clean-up for text whose lines are printable
+    from toolkit.text.normalize import _DROP, _SPACE
+
+    assert not any(c.isprintable() for c in _DROP + _SPACE + "\r\u2028\u2029")
+    assert normalize("a\u00a0b\nc").text == "a b\nc"

@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from toolkit.dedup.features import sorted_unique
 from toolkit.document import ClusterInfo, Document
 from toolkit.hashing import stable_hex
 
@@ -31,6 +32,7 @@ class DedupConfig:
     lsh_xling: float = 0.15
     max_bucket: int = 500
     prefilter: float = 0.12
+    prefilter_names_same: float = 0.2
     # verification thresholds, measured on the dev set (bench/dedup_eval.py)
     copy_containment: float = 0.7
     # Same story in other words. Across languages: name/number overlap × order agreement;
@@ -221,7 +223,7 @@ def cluster_documents(docs: list[Document], config: DedupConfig | None = None) -
         if root not in best or feats[i].words > feats[best[root]].words:
             best[root] = i
     reps = sorted(best.values())
-    candidates = _story_candidates(reps, feats, cfg)
+    candidates = _story_candidates(reps, feats, langs, cfg)
     sentences = _Sentences(live, cfg) if cfg.semantic else None
     story_edges = _connect(candidates, uf, lambda p: _verify(p, live, feats, cfg, sentences))
     edges = copy_edges + story_edges
@@ -229,41 +231,68 @@ def cluster_documents(docs: list[Document], config: DedupConfig | None = None) -
     return edges
 
 
-def _story_candidates(reps: list[int], feats: list[Any], cfg: DedupConfig) -> set[tuple[int, int]]:
+def _story_candidates(reps: list[int], feats: list[Any], langs: list[str], cfg: DedupConfig) -> set[tuple[int, int]]:
     """LSH candidates between family representatives, with a vectorised MinHash pre-check.
 
-    A pair whose estimated resemblance is below ``cfg.prefilter`` in both the word and the
-    name/number view cannot reach the verification thresholds; dropping it here, for all
-    pairs at once, saves the exact set comparisons.
+    Verification joins a pair in one language on its shared words (or on names and numbers
+    alone only when they agree strongly), and a pair across languages on names and numbers.
+    So a pair in one language needs an estimated word resemblance of ``cfg.prefilter`` or a
+    name/number resemblance of ``cfg.prefilter_names_same``; a pair across languages needs a
+    name/number resemblance of ``cfg.prefilter``. Dropping the others here, for all pairs
+    at once, saves the exact set comparisons.
     """
     from toolkit.dedup.minhash import signatures
 
     n = len(reps)
     sigs, found = {}, []
     for view, threshold in (("lex", cfg.lsh_lex), ("xling", cfg.lsh_xling)):
-        sets = [getattr(feats[i], view + "_items") for i in reps]
+        sets = [feats[i].lex_sketch if view == "lex" else feats[i].xling_items for i in reps]
         sigs[view] = signatures(sets, cfg.num_perm, cfg.seed)
         found.append(_lsh_codes(sets, threshold, cfg, sigs[view]))
     codes = np.concatenate(found)
     if not len(codes):
         return set()
     need = int(np.ceil(cfg.prefilter * cfg.num_perm))
+    need_names = int(np.ceil(cfg.prefilter_names_same * cfg.num_perm))
+    lang_ids = {lang: k for k, lang in enumerate(sorted(set(langs)))}
+    lang_of = np.array([lang_ids[langs[i]] for i in reps], dtype=np.int64)
+    known = np.array([langs[i] != "und" for i in reps], dtype=bool)
     passed = []
     empty = {view: (sv == np.uint32(0xFFFFFFFF)).all(axis=1) for view, sv in sigs.items()}
+    # The lowest byte of each min-hash (b-bit MinHash): a quarter of the memory traffic. Two
+    # different values agree by chance 1 time in 256, which can only let an extra pair
+    # through to exact verification, never drop one.
+    # Packed eight to a 64-bit word, a pair's agreements are counted with XOR and popcount.
+    low8 = {
+        view: np.ascontiguousarray((sv & np.uint32(0xFF)).astype(np.uint8)).view(np.uint64) for view, sv in sigs.items()
+    }
     # Blocks of pairs keep the gathered signature rows small (a single gather of millions
     # of rows spends most of its time faulting in fresh memory).
     for lo in range(0, len(codes), 1 << 15):
         block = codes[lo : lo + (1 << 15)]
         left, right = block // n, block % n
-        ok = np.zeros(len(block), dtype=bool)
-        for view, sv in sigs.items():
-            same = np.count_nonzero(sv[left] == sv[right], axis=1)
-            ok |= (same >= need) & ~empty[view][left]
+        one_lang = (lang_of[left] == lang_of[right]) & known[left]
+        words = _agreements(low8["lex"], left, right)
+        ok = one_lang & (words >= need) & ~empty["lex"][left]
+        names = _agreements(low8["xling"], left, right)
+        ok |= (names >= np.where(one_lang, need_names, need)) & ~empty["xling"][left]
         passed.append(block[ok])
     rep = np.asarray(reps, dtype=np.int64)
-    keep = np.unique(np.concatenate(passed))
+    keep = sorted_unique(np.concatenate(passed))
     a, b = rep[keep // n], rep[keep % n]
     return set(zip(a.tolist(), b.tolist(), strict=True))
+
+
+_LOW7 = np.uint64(0x7F7F7F7F7F7F7F7F)
+_HIGH = np.uint64(0x8080808080808080)
+
+
+def _agreements(packed: np.ndarray, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    """Per pair, how many of the packed bytes are equal (a zero byte of the XOR)."""
+    x = packed[left] ^ packed[right]
+    nonzero = ((x & _LOW7) + _LOW7) | x  # high bit of each byte set where the byte is not zero
+    out: np.ndarray = np.bitwise_count(~nonzero & _HIGH).sum(axis=1)
+    return out
 
 
 def _connect(
@@ -341,7 +370,7 @@ def _lsh_codes(
     from toolkit.dedup.minhash import signatures
 
     n = len(sets)
-    keep = np.array([i for i in range(n) if len(sets[i]) >= cfg.min_shingles], dtype=np.int64)
+    keep = np.flatnonzero(np.fromiter(map(len, sets), dtype=np.int64, count=n) >= cfg.min_shingles)
     if len(keep) < 2:
         return np.zeros(0, dtype=np.int64)
     kept = sigs[keep] if sigs is not None else signatures([sets[i] for i in keep], cfg.num_perm, cfg.seed)
@@ -349,7 +378,7 @@ def _lsh_codes(
     m = len(keep)
     # All bands at once: a band's keys are seeded with its index, so buckets never mix bands.
     flat = np.concatenate(band_keys(kept, bands, rows))
-    order = np.argsort(flat, kind="stable")
+    order = np.argsort(flat)  # members of a bucket may come in any order: pairs are (min, max)
     bucket_keys, members = flat[order], keep[order % m]
     starts = np.flatnonzero(np.r_[True, bucket_keys[1:] != bucket_keys[:-1]])
     sizes = np.diff(np.r_[starts, len(order)])
@@ -373,7 +402,7 @@ def _lsh_codes(
         codes.append(group[ii] * n + group[jj])
     if not codes:
         return np.zeros(0, dtype=np.int64)
-    out: np.ndarray = np.unique(np.concatenate(codes))
+    out: np.ndarray = sorted_unique(np.concatenate(codes))
     return out
 
 
@@ -384,11 +413,16 @@ def chrome_lines(lines: list[np.ndarray], family: list[int], min_families: int) 
     counts = np.fromiter(map(len, lines), dtype=np.int64, count=len(lines))
     hashes = np.concatenate(lines) if counts.sum() else np.zeros(0, dtype=np.uint64)
     fams = np.repeat(np.asarray(family, dtype=np.int64), counts)
-    pairs = np.unique(np.stack([hashes.view(np.int64), fams], axis=1), axis=0) if len(hashes) else np.zeros((0, 2))
-    if not len(pairs):
+    if not len(hashes):
         return np.zeros(0, dtype=np.uint64)
-    uniq, per_line = np.unique(pairs[:, 0], return_counts=True)
-    out: np.ndarray = uniq[per_line >= min_families].view(np.uint64)
+    order = np.lexsort((fams, hashes))
+    h, f = hashes[order], fams[order]
+    new_pair = np.ones(len(h), dtype=bool)
+    new_pair[1:] = (h[1:] != h[:-1]) | (f[1:] != f[:-1])
+    h = h[new_pair]
+    starts = np.flatnonzero(np.r_[True, h[1:] != h[:-1]])
+    per_line = np.diff(np.r_[starts, len(h)])
+    out: np.ndarray = h[starts[per_line >= min_families]]
     return out
 
 
@@ -493,8 +527,11 @@ def _assign(docs: list[Document], edges: list[Edge]) -> None:
         incident.setdefault(e.a, []).append(e)
         incident.setdefault(e.b, []).append(e)
     for root, idx in members.items():
-        canonical = _canonical([docs[i] for i in idx])
         cid = "c:" + stable_hex(docs[root].id, length=12)
+        if len(idx) == 1:
+            docs[root].cluster = ClusterInfo(cid, True, docs[root].id, [])
+            continue
+        canonical = _canonical([docs[i] for i in idx])
         for i in idx:
             ev = sorted(incident.get(i, []), key=lambda e: (-e.score, docs[e.b if e.a == i else e.a].id))[:5]
             evidence = [
@@ -514,7 +551,9 @@ def _canonical(members: list[Document]) -> Document:
 
     def key(d: Document) -> tuple[Any, ...]:
         translated = mt[id(d)] or (multilingual and d.lang in mt_langs)
-        complete = d.cache.get("body_words", len(d.text.split()))
+        complete = d.cache.get("body_words")
+        if complete is None:
+            complete = len(d.text.split())
         return (translated, d.published is None, d.published or "", -complete, d.id)
 
     return min(members, key=key)

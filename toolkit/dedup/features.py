@@ -28,62 +28,24 @@ import numpy as np
 import regex
 import xxhash
 
+from toolkit.dedup.scan import CAPITAL, DIGIT, LOWER, OPENS, class_table, mark_tables, scan
 from toolkit.text.numbers import _data, parse_number
 
 _FREQ_CUTOFF = 5.2  # zipf; more frequent words carry no identity (the, said, that …)
+# The word view's MinHash sketch holds only the rarer words (weight >= 3, wordfreq zipf <= 4):
+# half the items and fewer chance collisions; verification still weighs every content word.
+LEX_SKETCH_WEIGHT = 3.0
 MIN_LINE_WORDS = 5  # shorter lines (chrome, tags, headlines) do not count towards identity
 CHROME_MAX_WORDS = 30  # a line repeated across documents and at most this long is page chrome
 COPY_SAMPLE = 4
 _U64 = np.uint64
 _M32 = _U64(0xFFFFFFFF)
 
-# Byte classes. Bytes >= 0x80 are word bytes, except the typographic marks fixed up below.
-_SEP, _WORD, _BREAK, _END, _PUNCT = 0, 1, 2, 3, 4
 
-
-def _class_table() -> np.ndarray:
-    t = np.full(256, _PUNCT, dtype=np.uint8)
-    for c in range(256):
-        if c >= 128 or chr(c).isalnum():
-            t[c] = _WORD
-    t[[0x20, 0x09, 0x0B, 0x0C]] = _SEP
-    t[[0x0A, 0x0D, 0x00]] = _BREAK
-    for ch in '.!?:;"-(':  # a capitalised word after one of these opens a sentence or a quote
-        t[ord(ch)] = _END
-    return t
-
-
-_CLASS = _class_table()
-_NOFIX = 255
-# second byte after 0xC2: « » no-break space
-_FIX2 = np.full(256, _NOFIX, dtype=np.uint8)
-_FIX2[[0xAB, 0xBB]] = _END
-_FIX2[0xA0] = _SEP
-# third byte after 0xE2 0x80: quotes, dashes, ellipsis, spaces, line/paragraph separators
-_FIX3 = np.full(256, _NOFIX, dtype=np.uint8)
-_FIX3[[0x9C, 0x9D, 0x9E, 0x94, 0x93, 0xA6, 0xB9, 0xBA]] = _END
-_FIX3[[0x98, 0x99]] = _PUNCT
-_FIX3[[*range(0x80, 0x8C), 0xAF]] = _SEP
-_FIX3[[0xA8, 0xA9]] = _BREAK
-
-
-def byte_classes(low: np.ndarray) -> np.ndarray:
-    """The class of every byte of a UTF-8 buffer (separator, word, break, sentence end, punctuation)."""
-    cls: np.ndarray = _CLASS[low]
-    p = np.flatnonzero(low[:-1] == 0xC2)
-    if len(p):
-        c = _FIX2[low[p + 1]]
-        sel = c != _NOFIX
-        p, c = p[sel], c[sel]
-        cls[p], cls[p + 1] = c, c
-    p = np.flatnonzero(low[:-2] == 0xE2)
-    if len(p):
-        p = p[low[p + 1] == 0x80]
-        c = _FIX3[low[p + 2]]
-        sel = c != _NOFIX
-        p, c = p[sel], c[sel]
-        cls[p], cls[p + 1], cls[p + 2] = c, c, c
-    return cls
+@lru_cache(maxsize=1)
+def _scan_tables() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    two, three = mark_tables()
+    return class_table(), two, three
 
 
 # Polynomial hashing over bytes with prefix sums: hash(x[s:e]) = (S[e] - S[s]) * P^s with
@@ -137,6 +99,35 @@ def _range_hashes(
     with np.errstate(over="ignore"):
         h = (prefix[ends] - prefix[starts]) * ppow[starts]
         return _fmix64(h + (ends - starts).astype(_U64) * _U64(0x9E3779B97F4A7C15))
+
+
+def _span_hashes(buf: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """64-bit hashes of the byte spans ``buf[s:e]``, eight bytes at a time.
+
+    Each step reads the span's next eight bytes as one little-endian word (an unaligned
+    view of the buffer: ``buf`` must extend at least 7 bytes past every span), masks what
+    lies past the span's end and mixes it into the hash; only longer spans take more steps.
+    """
+    words = np.ndarray((len(buf) - 7,), dtype="<u8", buffer=buf, strides=(1,))
+    lengths = ends - starts
+    with np.errstate(over="ignore"):
+        h: np.ndarray = lengths.astype(_U64) * _U64(0x9E3779B97F4A7C15)
+        idx: np.ndarray | None = None
+        at, rem = starts, lengths
+        while True:
+            w = words[at]
+            shift = (np.minimum(rem, 8) * 8).astype(_U64)
+            mask = np.where(rem >= 8, _U64(0xFFFFFFFFFFFFFFFF), (_U64(1) << shift) - _U64(1))
+            mixed = _fmix64((h if idx is None else h[idx]) ^ (w & mask))
+            if idx is None:
+                h = mixed
+            else:
+                h[idx] = mixed
+            more = np.flatnonzero(rem > 8)
+            if not len(more):
+                return h
+            idx = more if idx is None else idx[more]
+            at, rem = at[more] + 8, rem[more] - 8
 
 
 def stable32(text: str) -> int:
@@ -331,7 +322,7 @@ _numbers = _Cache(16, [np.uint32])
 # ---- features ------------------------------------------------------------------------------
 
 
-def _sorted_unique(a: np.ndarray) -> np.ndarray:
+def sorted_unique(a: np.ndarray) -> np.ndarray:
     """np.unique by sorting: several times faster than numpy's hash-based unique here."""
     a = np.sort(a)
     if len(a) < 2:
@@ -366,6 +357,7 @@ class Features:
     copy_items: np.ndarray
     lex_items: np.ndarray
     lex_item_w: np.ndarray
+    lex_sketch: np.ndarray  # the rarer words' items (weight >= LEX_SKETCH_WEIGHT): what MinHash sees
     xling_items: np.ndarray
     xling_item_w: np.ndarray
     xling_seq: np.ndarray  # name and number keys in text order, for order-aware verification
@@ -384,7 +376,7 @@ class Features:
     @property
     def copy(self) -> np.ndarray:
         if self._copy is None:
-            self._copy = _sorted_unique(self.copy_items)
+            self._copy = sorted_unique(self.copy_items)
         return self._copy
 
     @property
@@ -415,7 +407,7 @@ def features(text: str, lang: str, chrome: np.ndarray | None = None) -> Features
 
 
 _CHUNK_BYTES = 1 << 19
-_PAD = 4  # look-ahead of up to four bytes past a document's end stays inside the buffer
+_PAD = 8  # reads of up to eight bytes past a document's end stay inside the buffer
 
 
 @lru_cache(maxsize=1)
@@ -496,23 +488,9 @@ def _features_chunk(texts: list[str], langs: list[str], chrome: np.ndarray | Non
     n = len(texts)
     orig, low = _buffers(texts)
     size = len(orig) - _PAD
-    cls = byte_classes(low)
-    word = cls[:size] == _WORD
-    edge = np.empty(size + 1, dtype=bool)
-    edge[0], edge[size] = word[0] if size else False, word[-1] if size else False
-    np.not_equal(word[1:], word[:-1], out=edge[1:size])
-    bounds = np.flatnonzero(edge)
-    starts, ends = bounds[0::2], bounds[1::2]
-    doc_ends = np.flatnonzero(orig[:size] == 0)
-    doc_ends = np.append(doc_ends, size)
-    breaks = np.flatnonzero(cls[:size] == _BREAK)
-    doc_of = np.searchsorted(doc_ends, starts)
-    byte_prefix = _prefix(low[:size])
-    th = _range_hashes(low[:size], starts, ends, byte_prefix)
+    starts, ends, th, doc_of, line_of, flags, digit_ends, n_lines = scan(orig, low, size, _scan_tables())
 
     # Lines: which hold at least MIN_LINE_WORDS tokens, and a hash of each line's tokens.
-    line_of = np.searchsorted(breaks, starts)
-    n_lines = len(breaks) + 1
     per_line = np.bincount(line_of, minlength=n_lines)
     first_tok = np.zeros(n_lines + 1, dtype=np.int64)
     np.cumsum(per_line, out=first_tok[1:])
@@ -522,11 +500,12 @@ def _features_chunk(texts: list[str], langs: list[str], chrome: np.ndarray | Non
     if chrome is not None and len(chrome):
         body_line &= ~(chrome_size & np.isin(lhash, chrome))
     cand = np.flatnonzero(chrome_size)
-    line_doc = np.searchsorted(doc_ends, np.append(breaks, size)[cand])
+    line_doc = doc_of[first_tok[cand]]
     lines_of_doc = _split(lhash[cand], np.searchsorted(line_doc, np.arange(n + 1)))
 
     keep = np.flatnonzero(body_line[line_of])
     starts, ends, doc_of, th = starts[keep], ends[keep], doc_of[keep], th[keep]
+    flags, digit_ends = flags[keep], digit_ends[keep]
     tok_bounds = np.searchsorted(doc_of, np.arange(n + 1))
     words = np.diff(tok_bounds)
 
@@ -565,32 +544,12 @@ def _features_chunk(texts: list[str], langs: list[str], chrome: np.ndarray | Non
     copies = _split(grams, np.searchsorted(gram_doc, np.arange(n + 1)))
 
     # Names: capitalised tokens, not all capitals, not opening a sentence, with a skeleton.
-    first = orig[starts]
-    upper = (first >= 65) & (first <= 90)
-    multi = first >= 0xC0
-    if multi.any():
-        s1 = starts + 1
-        upper |= multi & ((first != low[starts]) | (orig[s1] != low[s1]) | (orig[s1 + 1] != low[s1 + 1]))
-    cand_names = np.flatnonzero(upper & (name_key != 0) & (ends - starts >= 3))
-    if len(cand_names):
-        cs, ce = starts[cand_names], ends[cand_names]
-        # a lower-case ASCII letter among the word's first 16 bytes: not an all-capitals acronym
-        window = np.minimum(cs[:, None] + np.arange(16), len(orig) - 1)
-        inside_word = window < ce[:, None]
-        letters = orig[window]
-        mixed = ((letters >= 97) & (letters <= 122) & inside_word).any(axis=1)
-        # the class of the nearest non-space byte before the word (the NUL before the first
-        # document counts as a break)
-        prev = cs - 1
-        for _ in range(4):
-            prev = np.where((prev >= 0) & (cls[np.maximum(prev, 0)] == _SEP), prev - 1, prev)
-        prev_cls = np.where(prev >= 0, cls[np.maximum(prev, 0)], _BREAK)
-        inside = (prev_cls == _WORD) | (prev_cls == _PUNCT)
-        cand_names = cand_names[mixed & inside]
+    name_flags = flags & (CAPITAL | LOWER | OPENS)
+    cand_names = np.flatnonzero((name_flags == (CAPITAL | LOWER)) & (name_key != 0) & (ends - starts >= 3))
 
     # Numbers: runs of digits joined by group or decimal separators, read in the
     # document's convention with a following scale word or percent sign.
-    num_pos, num_doc, num_key = _numbers_of(orig, low, byte_prefix, size, starts, ends, th, scale, doc_of, bases)
+    num_pos, num_doc, num_key = _numbers_of(orig, low, starts, ends, th, flags, digit_ends, scale, doc_of, bases)
 
     # lex: rarer words, numbers and number words; xling: names, numbers and number words.
     rare = np.flatnonzero(weight > 0)
@@ -601,7 +560,10 @@ def _features_chunk(texts: list[str], langs: list[str], chrome: np.ndarray | Non
     lex_w = np.concatenate([weight[rare], np.full(len(nw) + len(num_key), three, np.float32)])
     order = np.argsort(lex_doc, kind="stable")
     lex_bounds = np.searchsorted(lex_doc[order], np.arange(n + 1))
-    lex_keys, lex_ws = _split(lex_key[order], lex_bounds), _split(lex_w[order], lex_bounds)
+    lex_key, lex_w, lex_doc = lex_key[order], lex_w[order], lex_doc[order]
+    lex_keys, lex_ws = _split(lex_key, lex_bounds), _split(lex_w, lex_bounds)
+    rarer = lex_w >= LEX_SKETCH_WEIGHT
+    sketches = _split(lex_key[rarer], np.searchsorted(lex_doc[rarer], np.arange(n + 1)))
 
     # xling in text order: names and numbers by position, then number words (not ordered).
     seq_pos = np.concatenate([starts[cand_names], num_pos])
@@ -619,7 +581,9 @@ def _features_chunk(texts: list[str], langs: list[str], chrome: np.ndarray | Non
     x_keys, x_ws = _split(x_key[order], x_bounds), _split(x_w[order], x_bounds)
     seqs = _split(seq_key, seq_bounds)
     return [
-        Features(copies[i], lex_keys[i], lex_ws[i], x_keys[i], x_ws[i], seqs[i], int(words[i]), lines_of_doc[i])
+        Features(
+            copies[i], lex_keys[i], lex_ws[i], sketches[i], x_keys[i], x_ws[i], seqs[i], int(words[i]), lines_of_doc[i]
+        )
         for i in range(n)
     ]
 
@@ -627,26 +591,22 @@ def _features_chunk(texts: list[str], langs: list[str], chrome: np.ndarray | Non
 def _numbers_of(
     orig: np.ndarray,
     low: np.ndarray,
-    byte_prefix: np.ndarray,
-    size: int,
     starts: np.ndarray,
     ends: np.ndarray,
     th: np.ndarray,
+    flags: np.ndarray,
+    digit_ends: np.ndarray,
     scale: np.ndarray,
     doc_of: np.ndarray,
     bases: list[str],
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(position, document, key) of the numbers written in digits in the body tokens."""
     empty = (np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.uint32))
-    body = starts[(orig[starts] >= 48) & (orig[starts] <= 57)]
-    if not len(body):
+    # Runs of digits that open a token: numbers glued to a word (A320, x25) are identifiers.
+    run_tok = np.flatnonzero(flags & DIGIT)
+    if not len(run_tok):
         return empty
-    digit = (orig[:size] >= 48) & (orig[:size] <= 57)
-    edge = np.empty(size + 1, dtype=bool)
-    edge[0], edge[size] = digit[0], digit[-1]
-    np.not_equal(digit[1:], digit[:-1], out=edge[1:size])
-    b = np.flatnonzero(edge)
-    rs, re_ = b[0::2], b[1::2]
+    rs, re_ = starts[run_tok], digit_ends[run_tok]
     # A run joins the next one across one separator: "," or "." (thousands or decimals),
     # or a space, no-break space or apostrophe before a group of exactly three digits.
     gap = np.append(rs[1:] - re_[:-1], 0)
@@ -660,33 +620,24 @@ def _numbers_of(
     join[-1] = False
     head = np.ones(len(rs), dtype=bool)
     head[1:] = ~join[:-1]
-    span_id = np.cumsum(head) - 1
-    ss = rs[head]
-    se = np.zeros(len(ss), dtype=np.int64)
-    np.maximum.at(se, span_id, re_)
-    # Numbers glued to a word (A320, x25) are identifiers, not quantities; only numbers
-    # that start a body token count.
-    at = np.minimum(np.searchsorted(body, ss), len(body) - 1)
-    ok = body[at] == ss
-    ss, se = ss[ok], se[ok]
-    if not len(ss):
-        return empty
+    tail = np.ones(len(rs), dtype=bool)
+    tail[:-1] = ~join[:-1]
+    ss, se = rs[head], re_[tail]
+    first_tok, last_tok = run_tok[head], run_tok[tail]
     e0, e1, e2, e3 = orig[se], orig[se + 1], orig[se + 2], orig[se + 3]
     pct = (e0 == 37) | ((e0 == 32) & (e1 == 37)) | ((e0 == 0xC2) & (e1 == 0xA0) & (e2 == 37))
     pct |= (e0 == 0xE2) & (e1 == 0x80) & (e2 == 0xAF) & (e3 == 37)
     # a scale word (million, milliards) as the next token, one separator away
-    tok = np.searchsorted(starts, se)
-    tok_c = np.minimum(tok, len(starts) - 1)
+    tok_c = np.minimum(last_tok + 1, len(starts) - 1)
     gap = starts[tok_c] - se
     space = (gap == 1) & (e0 == 32)
     space |= ((gap == 2) & (e0 == 0xC2) & (e1 == 0xA0)) | ((gap == 3) & (e0 == 0xE2) & (e1 == 0x80))
-    near = (tok < len(starts)) & space
+    near = (last_tok + 1 < len(starts)) & space
     scale_hash = np.where(near & (scale[tok_c] > 0) & ~pct, th[tok_c], _U64(0))
-    docs = np.searchsorted(starts, ss)
-    docs = doc_of[np.minimum(docs, len(doc_of) - 1)]
+    docs = doc_of[first_tok]
     salts = np.array([_lang_salt(b) for b in bases], dtype=_U64)[docs]
     with np.errstate(over="ignore"):
-        span = _range_hashes(low[:size], ss, se, byte_prefix)
+        span = _span_hashes(low, ss, se)
         keys = _fmix64(span ^ (scale_hash * _U64(31)) ^ salts ^ pct.astype(_U64))
 
     def compute(idx: np.ndarray) -> list[list[int]]:
@@ -717,6 +668,7 @@ def params() -> dict[str, Any]:
 
     return {
         "copy": f"word 3-grams (1 in {COPY_SAMPLE} by hash), 64-bit polynomial token hash, lines of >= 5 words",
-        "lex": f"content words with wordfreq zipf < {_FREQ_CUTOFF} (wordfreq {version('wordfreq')}) + numbers",
+        "lex": f"content words with wordfreq zipf < {_FREQ_CUTOFF} (wordfreq {version('wordfreq')}) + numbers; "
+        f"MinHash over those of weight >= {LEX_SKETCH_WEIGHT}",
         "xling": "name consonant skeletons + normalised numbers",
     }

@@ -1,0 +1,174 @@
+"""One compiled pass over a batch's UTF-8 bytes: word tokens and what clustering needs of each.
+
+Compiled with numba (cached on disk after the first run). Per token: start and end
+offsets, a 64-bit hash of its lower-case bytes, its document and line, whether it is
+capitalised, holds a lower-case ASCII letter, opens a sentence (the nearest non-space
+character before it is a sentence end, a line break or nothing), and where a leading
+run of digits ends.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+import numpy as np
+from numba import njit
+
+# byte classes
+SEP, WORD, BREAK, END, PUNCT = 0, 1, 2, 3, 4
+# token flags
+CAPITAL, LOWER, OPENS, DIGIT = 1, 2, 4, 8
+
+
+def class_table() -> np.ndarray:
+    """Classes of single bytes; bytes >= 0x80 are word bytes unless :func:`scan` sees a mark."""
+    t = np.full(256, PUNCT, dtype=np.uint8)
+    for c in range(256):
+        if c >= 128 or chr(c).isalnum():
+            t[c] = WORD
+    t[[0x20, 0x09, 0x0B, 0x0C]] = SEP
+    t[[0x0A, 0x0D, 0x00]] = BREAK
+    for ch in '.!?:;"-(':  # a capitalised word after one of these opens a sentence or a quote
+        t[ord(ch)] = END
+    return t
+
+
+def mark_tables() -> tuple[np.ndarray, np.ndarray]:
+    """Classes of two-byte marks after 0xC2 and three-byte marks after 0xE2 0x80 (255: a word byte)."""
+    two = np.full(256, 255, dtype=np.uint8)
+    two[[0xAB, 0xBB]] = END  # « »
+    two[0xA0] = SEP  # no-break space
+    three = np.full(256, 255, dtype=np.uint8)
+    three[[0x9C, 0x9D, 0x9E, 0x94, 0x93, 0xA6, 0xB9, 0xBA]] = END  # quotes, dashes, ellipsis
+    three[[0x98, 0x99]] = PUNCT  # single quotes, apostrophe
+    three[[*range(0x80, 0x8C), 0xAF]] = SEP  # spaces
+    three[[0xA8, 0xA9]] = BREAK  # line and paragraph separators
+    return two, three
+
+
+@njit(cache=True, nogil=True)
+def _fmix64(h: np.uint64) -> np.uint64:  # pragma: no cover - compiled
+    h ^= h >> np.uint64(33)
+    h *= np.uint64(0xFF51AFD7ED558CCD)
+    h ^= h >> np.uint64(33)
+    h *= np.uint64(0xC4CEB9FE1A85EC53)
+    h ^= h >> np.uint64(33)
+    return h
+
+
+@njit(cache=True, nogil=True)
+def _scan(
+    orig: np.ndarray,
+    low: np.ndarray,
+    size: int,
+    table: np.ndarray,
+    two: np.ndarray,
+    three: np.ndarray,
+    starts: np.ndarray,
+    ends: np.ndarray,
+    hashes: np.ndarray,
+    docs: np.ndarray,
+    lines: np.ndarray,
+    flags: np.ndarray,
+    digit_ends: np.ndarray,
+) -> Any:  # pragma: no cover - compiled
+    """Fill the output arrays (at least ``size // 2 + 1`` long); returns (tokens, lines)."""
+    n = 0
+    doc = 0
+    line = 0
+    prev = BREAK  # class of the last non-space character
+    in_word = False
+    digits = False
+    f = 0
+    start = 0
+    h = np.uint64(0)
+    prime = np.uint64(0x100000001B3)
+    skip = 0  # continuation bytes of a mark take the mark's class
+    forced = WORD
+    for i in range(size):
+        b = low[i]
+        if skip:
+            skip -= 1
+            c = forced
+        else:
+            c = table[b]
+            if b == 0xC2:
+                m = two[low[i + 1]]
+                if m != 255:
+                    c, forced, skip = m, m, 1
+            elif b == 0xE2 and low[i + 1] == 0x80:
+                m = three[low[i + 2]]
+                if m != 255:
+                    c, forced, skip = m, m, 2
+        if c == WORD:
+            o = orig[i]
+            if not in_word:
+                in_word = True
+                start = i
+                h = np.uint64(0xCBF29CE484222325)
+                f = 0
+                if (65 <= o <= 90) or (
+                    o >= 0xC0 and (o != b or orig[i + 1] != low[i + 1] or (o >= 0xE0 and orig[i + 2] != low[i + 2]))
+                ):
+                    f = CAPITAL
+                if prev == END or prev == BREAK:  # noqa: SIM109 - numba compiles tuple membership poorly
+                    f |= OPENS
+                digits = 48 <= o <= 57
+                if digits:
+                    f |= DIGIT
+                digit_ends[n] = i
+            h = (h ^ np.uint64(b)) * prime
+            if 97 <= o <= 122:
+                f |= LOWER
+            elif digits:
+                if 48 <= o <= 57:
+                    digit_ends[n] = i + 1
+                else:
+                    digits = False
+            prev = WORD
+        else:
+            if in_word:
+                in_word = False
+                starts[n] = start
+                ends[n] = i
+                hashes[n] = _fmix64(h ^ np.uint64(i - start))
+                flags[n] = f
+                docs[n] = doc
+                lines[n] = line
+                n += 1
+            if c != SEP:
+                prev = c
+                if c == BREAK:
+                    line += 1
+                    if b == 0:
+                        doc += 1
+    if in_word:
+        starts[n] = start
+        ends[n] = size
+        hashes[n] = _fmix64(h ^ np.uint64(size - start))
+        flags[n] = f
+        docs[n] = doc
+        lines[n] = line
+        n += 1
+    return n, line + 1
+
+
+_scratch = threading.local()
+
+
+def scan(orig: np.ndarray, low: np.ndarray, size: int, tables: tuple[np.ndarray, ...]) -> tuple[Any, ...]:
+    """Tokens of ``low[:size]`` (documents separated by NUL): see the module docstring.
+
+    Returns (starts, ends, hashes, docs, lines, flags, digit_ends, number of lines). The
+    arrays are views of per-thread buffers, reused by the thread's next call: fresh
+    buffers of this size would cost more in page faults than the scan itself.
+    """
+    need = size // 2 + 1
+    bufs = getattr(_scratch, "bufs", None)
+    if bufs is None or len(bufs[0]) < need:
+        cap = max(need, 1 << 16)
+        types = (np.int64, np.int64, np.uint64, np.int64, np.int64, np.uint8, np.int64)
+        bufs = _scratch.bufs = tuple(np.empty(cap, dtype=t) for t in types)
+    n, n_lines = _scan(orig, low, size, *tables, *bufs)
+    return (*(b[:n] for b in bufs), n_lines)
