@@ -73,7 +73,10 @@ def _scan(
     flags: np.ndarray,
     digit_ends: np.ndarray,
 ) -> Any:  # pragma: no cover - compiled
-    """Fill the output arrays (at least ``size // 2 + 1`` long); returns (tokens, lines)."""
+    """Fill the output arrays (at least ``size // 2 + 1`` long); returns (tokens, lines).
+
+    ``orig`` and ``low`` hold at least two padding NULs after ``size``.
+    """
     n = 0
     doc = 0
     line = 0
@@ -86,7 +89,7 @@ def _scan(
     prime = np.uint64(0x100000001B3)
     skip = 0  # continuation bytes of a mark take the mark's class
     forced = WORD
-    for i in range(size):
+    for i in range(size + 1):  # low[size] is a NUL of the padding: it closes the last word and line
         b = low[i]
         if skip:
             skip -= 1
@@ -143,15 +146,7 @@ def _scan(
                     line += 1
                     if b == 0:
                         doc += 1
-    if in_word:
-        starts[n] = start
-        ends[n] = size
-        hashes[n] = _fmix64(h ^ np.uint64(size - start))
-        flags[n] = f
-        docs[n] = doc
-        lines[n] = line
-        n += 1
-    return n, line + 1
+    return n, line
 
 
 _scratch = threading.local()
