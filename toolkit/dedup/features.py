@@ -8,12 +8,14 @@
   numbers normalised across conventions (3,7 millions = 3.7 million) — versions of a story
   in other languages.
 
-The whole batch is read as one UTF-8 byte array: token boundaries, token hashes (a
-polynomial hash computed with prefix sums), line filters, capitalised words and digit runs
-are numpy operations over all documents at once. What needs a word list — rarity, name
+The whole batch is read as one UTF-8 byte array. One compiled pass
+(:mod:`toolkit.dedup.scan`) finds the words, hashes them and flags capitals, sentence
+openings and digits; line filters, shingles, names and numbers are then numpy operations
+over all documents at once (line hashes by prefix sums over the token hashes, written
+numbers by hashing their bytes eight at a time). What needs a word list — rarity, name
 skeletons, number words, the value of a written number — is computed in Python once per
-distinct (token, language) and kept in a direct-mapped cache, so after warm-up a document
-costs no Python call per token.
+distinct (token, language) and kept in a two-way table, so after warm-up a document costs
+no Python call per token.
 """
 
 from __future__ import annotations
@@ -48,7 +50,7 @@ def _scan_tables() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return class_table(), two, three
 
 
-# Polynomial hashing over bytes with prefix sums: hash(x[s:e]) = (S[e] - S[s]) * P^s with
+# Polynomial hashing of ranges with prefix sums: hash(x[s:e]) = (S[e] - S[s]) * P^s with
 # S[i] = sum_{j<i} x_j * P^-j (mod 2^64; P is odd, hence invertible), then a 64-bit mixer.
 _P = 0x100000001B3
 _Q = pow(_P, -1, 1 << 64)
