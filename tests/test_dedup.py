@@ -235,3 +235,25 @@ def test_common_items_of_sorted_arrays() -> None:
         ia, ib = _common(a, b)
         _, ea, eb = np.intersect1d(a, b, assume_unique=True, return_indices=True)
         assert np.array_equal(ia, ea) and np.array_equal(ib, eb)
+
+
+def test_a_weak_pair_joins_two_clusters_only_with_their_support() -> None:
+    # Two outlets' reports of one event: one pair of versions scores just above the
+    # thresholds, the other pairs between the two stories do not. Average linkage keeps
+    # them apart; when most pairs between the clusters verify, they join.
+    from toolkit.dedup.cluster import DedupConfig, Edge, _connect_stories, _UnionFind
+
+    cfg = DedupConfig()
+    strong = {(0, 1): 0.9, (2, 3): 0.9}
+    for passing, expect_joined in (({(1, 2): 0.3}, False), ({(1, 2): 0.3, (0, 2): 0.28, (1, 3): 0.27}, True)):
+        scores = {**strong, **passing}
+
+        def verify(pair: tuple[int, int], scores: dict[tuple[int, int], float] = scores) -> Edge | None:
+            s = scores.get(pair)
+            return Edge(pair[0], pair[1], "retranslation", s, {}) if s is not None else None
+
+        uf = _UnionFind(4)
+        pairs = {(0, 1), (2, 3), (1, 2), (0, 2), (0, 3), (1, 3)}
+        edges = _connect_stories(pairs, uf, verify, [0, 1, 2, 3], [100, 90, 100, 90], cfg)
+        assert (uf.find(0) == uf.find(3)) is expect_joined
+        assert len(edges) == 2 + expect_joined

@@ -45,6 +45,10 @@ class DedupConfig:
     # two sentence counts
     # (bench/dedup_sweep.py measured these on the dev set).
     sure: float = 0.4
+    # a pair below ``sure`` joins two clusters only if this share of the pairs between their
+    # most complete members (up to ``linkage_members`` a side) verify as well
+    linkage: float = 0.5
+    linkage_members: int = 4
     coverage_same: float = 0.2
     coverage_cross: float = 0.35
     min_words_same: float = 0.2
@@ -225,7 +229,8 @@ def cluster_documents(docs: list[Document], config: DedupConfig | None = None) -
     reps = sorted(best.values())
     candidates = _story_candidates(reps, feats, langs, cfg)
     sentences = _Sentences(live, cfg) if cfg.semantic else None
-    story_edges = _connect(candidates, uf, lambda p: _verify(p, live, feats, cfg, sentences))
+    words = [f.words for f in feats]
+    story_edges = _connect_stories(candidates, uf, lambda p: _verify(p, live, feats, cfg, sentences), reps, words, cfg)
     edges = copy_edges + story_edges
     _assign(live, edges)
     return edges
@@ -311,6 +316,59 @@ def _connect(
         if edge is not None:
             uf.union(edge.a, edge.b)
             edges.append(edge)
+    return edges
+
+
+def _connect_stories(
+    pairs: set[tuple[int, int]],
+    uf: _UnionFind,
+    verify: Callable[[tuple[int, int]], Edge | None],
+    reps: list[int],
+    words: list[int],
+    cfg: DedupConfig,
+) -> list[Edge]:
+    """Join story pairs: sure pairs at once, the others only with the support of their clusters.
+
+    One pair just above the thresholds can chain two stories (two outlets' reports of one
+    event share names, numbers and phrases). So a pair below ``cfg.sure`` joins two clusters
+    only when at least ``cfg.linkage`` of the pairs between their most complete members
+    (up to ``cfg.linkage_members`` a side) verify too: average linkage, not single linkage.
+    """
+    results: dict[tuple[int, int], Edge | None] = {}
+
+    def check(a: int, b: int) -> Edge | None:
+        key = (a, b) if a < b else (b, a)
+        if key not in results:
+            results[key] = verify(key)
+        return results[key]
+
+    edges, weak = [], []
+    for pair in sorted(pairs):
+        if uf.find(pair[0]) == uf.find(pair[1]):
+            continue
+        edge = check(*pair)
+        if edge is None:
+            continue
+        if edge.score >= cfg.sure or edge.kind == "copy":
+            uf.union(edge.a, edge.b)
+            edges.append(edge)
+        else:
+            weak.append(edge)
+    members: dict[int, list[int]] = {}
+    for r in reps:
+        members.setdefault(uf.find(r), []).append(r)
+    for edge in sorted(weak, key=lambda e: (-e.score, e.a, e.b)):
+        ra, rb = uf.find(edge.a), uf.find(edge.b)
+        if ra == rb:
+            continue
+        sides = [sorted(members[r], key=lambda i: (-words[i], i))[: cfg.linkage_members] for r in (ra, rb)]
+        votes = [check(x, y) is not None for x in sides[0] for y in sides[1]]
+        if sum(votes) < cfg.linkage * len(votes):
+            continue
+        uf.union(ra, rb)
+        root = uf.find(ra)
+        members[root] = members.pop(ra) + members.pop(rb) if root == ra else members.pop(rb) + members.pop(ra)
+        edges.append(edge)
     return edges
 
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import math
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -317,7 +318,10 @@ class _Cache:
         return out
 
 
-_tokens = _Cache(18, [np.float32, np.uint32, np.float32, np.uint32, np.float32])
+# Every token needs its rarity and number-word key; only capitalised tokens and the words
+# after a number need the rest, so those live in a second, less visited table.
+_words = _Cache(18, [np.float32, np.uint32])
+_rest = _Cache(16, [np.uint32, np.float32, np.float32])
 _numbers = _Cache(16, [np.uint32])
 
 
@@ -515,14 +519,21 @@ def _features_chunk(texts: list[str], langs: list[str], chrome: np.ndarray | Non
     salts = np.array([_lang_salt(lang.split("-")[0]) for lang in langs], dtype=_U64)
     bases = [lang.split("-")[0] for lang in langs]
 
-    def compute_tokens(idx: np.ndarray) -> list[list[Any]]:
+    keys = th ^ salts[doc_of]
+
+    def facts(tokens: np.ndarray, fields: tuple[int, ...]) -> list[list[Any]]:
         rows = [
             _token_info(bytes(low[starts[i] : ends[i]]).decode("utf-8", "replace"), bases[doc_of[i]])
-            for i in idx.tolist()
+            for i in tokens.tolist()
         ]
-        return [list(col) for col in zip(*rows, strict=True)] if rows else [[], [], [], [], []]
+        return [[row[f] for row in rows] for f in fields]
 
-    weight, name_key, name_w, numword, scale = _tokens.lookup(th ^ salts[doc_of], compute_tokens)
+    def rest_of(tokens: np.ndarray) -> list[np.ndarray]:
+        """(name key, name weight, scale) of some tokens."""
+        out: list[np.ndarray] = _rest.lookup(keys[tokens], lambda idx: facts(tokens[idx], (1, 2, 4)))
+        return out
+
+    weight, numword = _words.lookup(keys, lambda idx: facts(idx, (0, 3)))
 
     # copy view: word 3-grams within a document; documents of fewer than three tokens keep
     # their tokens. Only shingles whose hash is 0 mod COPY_SAMPLE (Broder's mod-m sampling):
@@ -541,17 +552,20 @@ def _features_chunk(texts: list[str], langs: list[str], chrome: np.ndarray | Non
         grams, gram_doc = grams[order], gram_doc[order]
     else:
         grams, gram_doc = grams[gram_ok], gram_doc[gram_ok]
-    sampled = grams % _U64(COPY_SAMPLE) == 0
-    grams, gram_doc = grams[sampled].astype(np.uint32), gram_doc[sampled]
+    sampled = np.flatnonzero(grams % _U64(COPY_SAMPLE) == 0)
+    grams, gram_doc = np.take(grams, sampled).astype(np.uint32), np.take(gram_doc, sampled)
     copies = _split(grams, np.searchsorted(gram_doc, np.arange(n + 1)))
 
     # Names: capitalised tokens, not all capitals, not opening a sentence, with a skeleton.
     name_flags = flags & (CAPITAL | LOWER | OPENS)
-    cand_names = np.flatnonzero((name_flags == (CAPITAL | LOWER)) & (name_key != 0) & (ends - starts >= 3))
+    cand_names = np.flatnonzero((name_flags == (CAPITAL | LOWER)) & (ends - starts >= 3))
+    name_key, name_w, _ = rest_of(cand_names)
+    named = name_key != 0
+    cand_names, name_key, name_w = cand_names[named], name_key[named], name_w[named]
 
     # Numbers: runs of digits joined by group or decimal separators, read in the
     # document's convention with a following scale word or percent sign.
-    num_pos, num_doc, num_key = _numbers_of(orig, low, starts, ends, th, flags, digit_ends, scale, doc_of, bases)
+    num_pos, num_doc, num_key = _numbers_of(orig, low, starts, ends, th, flags, digit_ends, rest_of, doc_of, bases)
 
     # lex: rarer words, numbers and number words; xling: names, numbers and number words.
     rare = np.flatnonzero(weight > 0)
@@ -569,8 +583,8 @@ def _features_chunk(texts: list[str], langs: list[str], chrome: np.ndarray | Non
 
     # xling in text order: names and numbers by position, then number words (not ordered).
     seq_pos = np.concatenate([starts[cand_names], num_pos])
-    seq_key = np.concatenate([name_key[cand_names], num_key])
-    seq_w = np.concatenate([name_w[cand_names], np.full(len(num_key), three, np.float32)])
+    seq_key = np.concatenate([name_key, num_key])
+    seq_w = np.concatenate([name_w, np.full(len(num_key), three, np.float32)])
     seq_doc = np.concatenate([doc_of[cand_names], num_doc])
     order = np.argsort(seq_pos, kind="stable")
     seq_key, seq_w, seq_doc = seq_key[order], seq_w[order], seq_doc[order]
@@ -598,7 +612,7 @@ def _numbers_of(
     th: np.ndarray,
     flags: np.ndarray,
     digit_ends: np.ndarray,
-    scale: np.ndarray,
+    rest_of: Callable[[np.ndarray], list[np.ndarray]],
     doc_of: np.ndarray,
     bases: list[str],
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -635,7 +649,11 @@ def _numbers_of(
     space = (gap == 1) & (e0 == 32)
     space |= ((gap == 2) & (e0 == 0xC2) & (e1 == 0xA0)) | ((gap == 3) & (e0 == 0xE2) & (e1 == 0x80))
     near = (last_tok + 1 < len(starts)) & space
-    scale_hash = np.where(near & (scale[tok_c] > 0) & ~pct, th[tok_c], _U64(0))
+    scaled = np.zeros(len(tok_c), dtype=bool)
+    check = np.flatnonzero(near & ~pct)
+    if len(check):
+        scaled[check] = rest_of(tok_c[check])[2] > 0
+    scale_hash = np.where(scaled, th[tok_c], _U64(0))
     docs = doc_of[first_tok]
     salts = np.array([_lang_salt(b) for b in bases], dtype=_U64)[docs]
     with np.errstate(over="ignore"):

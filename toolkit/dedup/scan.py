@@ -82,8 +82,6 @@ def _scan(
     line = 0
     prev = BREAK  # class of the last non-space character
     in_word = False
-    digits = False
-    f = 0
     start = 0
     h = np.uint64(0)
     prime = np.uint64(0x100000001B3)
@@ -96,50 +94,56 @@ def _scan(
             c = forced
         else:
             c = table[b]
-            if b == 0xC2:
-                m = two[low[i + 1]]
-                if m != 255:
-                    c, forced, skip = m, m, 1
-            elif b == 0xE2 and low[i + 1] == 0x80:
-                m = three[low[i + 2]]
-                if m != 255:
-                    c, forced, skip = m, m, 2
+            if b >= 0xC2:
+                if b == 0xC2:
+                    m = two[low[i + 1]]
+                    if m != 255:
+                        c, forced, skip = m, m, 1
+                elif b == 0xE2 and low[i + 1] == 0x80:
+                    m = three[low[i + 2]]
+                    if m != 255:
+                        c, forced, skip = m, m, 2
         if c == WORD:
-            o = orig[i]
             if not in_word:
                 in_word = True
                 start = i
                 h = np.uint64(0xCBF29CE484222325)
-                f = 0
-                if (65 <= o <= 90) or (
-                    o >= 0xC0 and (o != b or orig[i + 1] != low[i + 1] or (o >= 0xE0 and orig[i + 2] != low[i + 2]))
-                ):
-                    f = CAPITAL
-                if prev == END or prev == BREAK:  # noqa: SIM109 - numba compiles tuple membership poorly
-                    f |= OPENS
-                digits = 48 <= o <= 57
-                if digits:
-                    f |= DIGIT
-                digit_ends[n] = i
             h = (h ^ np.uint64(b)) * prime
-            if 97 <= o <= 122:
-                f |= LOWER
-            elif digits:
-                if 48 <= o <= 57:
-                    digit_ends[n] = i + 1
-                else:
-                    digits = False
-            prev = WORD
         else:
             if in_word:
                 in_word = False
+                # What the word looks like, read once at its end: most words need two bytes.
+                o = orig[start]
+                f = 0
+                if prev == END or prev == BREAK:  # noqa: SIM109 - numba compiles tuple membership poorly
+                    f = OPENS
+                end = start
+                if 48 <= o <= 57:
+                    f |= DIGIT
+                    while end < i and 48 <= orig[end] <= 57:
+                        end += 1
+                elif (65 <= o <= 90) or (
+                    o >= 0xC0
+                    and (
+                        o != low[start]
+                        or orig[start + 1] != low[start + 1]
+                        or (o >= 0xE0 and orig[start + 2] != low[start + 2])
+                    )
+                ):
+                    f |= CAPITAL
+                    for k in range(start + 1, i):
+                        if 97 <= orig[k] <= 122:
+                            f |= LOWER
+                            break
                 starts[n] = start
                 ends[n] = i
+                digit_ends[n] = end
                 hashes[n] = _fmix64(h ^ np.uint64(i - start))
                 flags[n] = f
                 docs[n] = doc
                 lines[n] = line
                 n += 1
+                prev = WORD
             if c != SEP:
                 prev = c
                 if c == BREAK:
