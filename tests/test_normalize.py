@@ -51,3 +51,9 @@ def test_every_special_character_is_non_printable() -> None:
 
     assert not any(c.isprintable() for c in _DROP + _SPACE + "\r\u2028\u2029")
     assert normalize("a\u00a0b\nc").text == "a b\nc"
+
+
+def test_ascii_text_with_controls_is_cleaned() -> None:
+    assert normalize("a\tb\r\nc\x07d").text == "a b\ncd"
+    clean = "plain ASCII line\nand another"
+    assert normalize(clean).text == clean and normalize(clean).offsets is None
