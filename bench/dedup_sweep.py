@@ -33,6 +33,13 @@ def main() -> None:
             r["ari_cross_language"],
         )
         print(" ".join(f"{v:6.3f}" for v in row) + f" {r['wrong_merges']:6d}", flush=True)
+    # average linkage for pairs below ``sure``: the share of member pairs that must verify
+    print("\n" + " ".join(f"{c:>6}" for c in ("link", "prec", "storyR", "ARIen", "ARIfr", "ARIx", "wrong")))
+    for linkage in (0.0, 0.34, 0.5, 0.67):
+        r = run(DedupConfig(linkage=linkage), verbose=False)
+        keys = ("pair_precision", "story_recall", "ari_retranslation_en", "ari_retranslation_fr", "ari_cross_language")
+        row = (linkage, *(r[k] for k in keys))
+        print(" ".join(f"{v:6.3f}" for v in row) + f" {r['wrong_merges']:6d}", flush=True)
 
 
 if __name__ == "__main__":
