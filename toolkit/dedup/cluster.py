@@ -232,7 +232,7 @@ def cluster_documents(docs: list[Document], config: DedupConfig | None = None) -
     words = [f.words for f in feats]
     story_edges = _connect_stories(candidates, uf, lambda p: _verify(p, live, feats, cfg, sentences), reps, words, cfg)
     edges = copy_edges + story_edges
-    _assign(live, edges)
+    _assign(live, edges, uf)
     return edges
 
 
@@ -342,18 +342,16 @@ def _connect_stories(
             results[key] = verify(key)
         return results[key]
 
-    edges, weak = [], []
-    for pair in sorted(pairs):
-        if uf.find(pair[0]) == uf.find(pair[1]):
-            continue
+    weak: list[Edge] = []
+
+    def sure(pair: tuple[int, int]) -> Edge | None:
         edge = check(*pair)
-        if edge is None:
-            continue
-        if edge.score >= cfg.sure or edge.kind == "copy":
-            uf.union(edge.a, edge.b)
-            edges.append(edge)
-        else:
-            weak.append(edge)
+        if edge is not None and edge.score < cfg.sure and edge.kind != "copy":
+            weak.append(edge)  # decided below, once the sure pairs have formed the clusters
+            return None
+        return edge
+
+    edges = _connect(pairs, uf, sure)
     members: dict[int, list[int]] = {}
     for r in reps:
         members.setdefault(uf.find(r), []).append(r)
@@ -365,9 +363,9 @@ def _connect_stories(
         votes = [check(x, y) is not None for x in sides[0] for y in sides[1]]
         if sum(votes) < cfg.linkage * len(votes):
             continue
+        joined = members.pop(ra) + members.pop(rb)
         uf.union(ra, rb)
-        root = uf.find(ra)
-        members[root] = members.pop(ra) + members.pop(rb) if root == ra else members.pop(rb) + members.pop(ra)
+        members[uf.find(ra)] = joined
         edges.append(edge)
     return edges
 
@@ -573,10 +571,8 @@ class _Sentences:
         return mutual / float(np.sqrt(len(a) * len(b)))
 
 
-def _assign(docs: list[Document], edges: list[Edge]) -> None:
-    uf = _UnionFind(len(docs))
-    for e in edges:
-        uf.union(e.a, e.b)
+def _assign(docs: list[Document], edges: list[Edge], uf: _UnionFind) -> None:
+    """Cluster id, role and evidence on every document; ``uf`` holds the unions of ``edges``."""
     members: dict[int, list[int]] = {}
     for i in range(len(docs)):
         members.setdefault(uf.find(i), []).append(i)

@@ -3,9 +3,9 @@
 datasketch hashes each item in Python and permutes one document at a time. Here the items
 are already 32-bit hashes (see :mod:`toolkit.dedup.features`), so a whole batch of
 documents is pre-mixed with datasketch's MurmurHash3 finaliser, permuted with datasketch's
-own ``(a, b)`` parameters and min-reduced per document in a few numpy calls. The result is
-wrapped in datasketch ``LeanMinHash`` objects for ``MinHashLSH``; a test checks equality
-with ``MinHash.update_batch``.
+own ``(a, b)`` parameters and min-reduced per document in a few numpy calls; a test checks
+equality with ``MinHash.update_batch``. :func:`lean` wraps a row in a datasketch
+``LeanMinHash``, for comparisons with datasketch's own ``MinHashLSH``.
 """
 
 from __future__ import annotations
