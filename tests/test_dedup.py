@@ -167,11 +167,14 @@ def test_dedup_command_prints_clusters_and_writes_records(tmp_path: Path) -> Non
 
 
 def test_number_keys_match_find_numbers_and_skip_small_counts() -> None:
-    from toolkit.text.numbers import number_keys
+    from toolkit.text.numbers import find_numbers, number_key
 
     text = "Le 25 février à 12 h 00, 3,7 millions de réfugiés et 7 enfants ; x25 (2018)."
-    keys = sorted(k for _, k in number_keys(text, "fr"))
-    assert keys == ["n:2018", "n:25", "n:3700000", "t:12:00"]
+    keys = sorted(n.key for n in find_numbers(text, "fr"))
+    assert keys == ["n:2018", "n:25", "n:3700000", "n:7", "t:12:00"]
+    # what clustering keys a written form with: the same keys, small whole counts left out
+    assert number_key("3,7", "fr", scale=1e6) == "n:3700000" and number_key("2018", "fr") == "n:2018"
+    assert number_key("7", "fr") is None and number_key("2,5", "fr", percent=True) == "p:2.5"
 
 
 def test_features_do_not_depend_on_the_batch() -> None:

@@ -9,13 +9,12 @@
   in other languages.
 
 The whole batch is read as one UTF-8 byte array. One compiled pass
-(:mod:`toolkit.dedup.scan`) finds the words, hashes them and flags capitals, sentence
-openings and digits; line filters, shingles, names and numbers are then numpy operations
-over all documents at once (line hashes by prefix sums over the token hashes, written
-numbers by hashing their bytes eight at a time). What needs a word list — rarity, name
-skeletons, number words, the value of a written number — is computed in Python once per
-distinct (token, language) and kept in a two-way table, so after warm-up a document costs
-no Python call per token.
+(:mod:`toolkit.dedup.scan`) finds the words, hashes them and each line, and flags capitals,
+sentence openings and digits; line filters, shingles, names and numbers are then numpy
+operations over all documents at once (written numbers hashed eight bytes at a time).
+What needs a word list — rarity, name skeletons, number words, the value of a written
+number — is computed in Python once per distinct (token, language) and kept in a two-way
+table, so after warm-up a document costs no Python call per token.
 """
 
 from __future__ import annotations
@@ -32,7 +31,7 @@ import regex
 import xxhash
 
 from toolkit.dedup.scan import CAPITAL, DIGIT, LOWER, OPENS, class_table, mark_tables, scan
-from toolkit.text.numbers import _data, parse_number
+from toolkit.text.numbers import number_key, number_words, scale_words
 
 _FREQ_CUTOFF = 5.2  # zipf; more frequent words carry no identity (the, said, that …)
 # The word view's MinHash sketch holds only the rarer words (weight >= 3, wordfreq zipf <= 4):
@@ -51,28 +50,6 @@ def _scan_tables() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return class_table(), two, three
 
 
-# Polynomial hashing of ranges with prefix sums: hash(x[s:e]) = (S[e] - S[s]) * P^s with
-# S[i] = sum_{j<i} x_j * P^-j (mod 2^64; P is odd, hence invertible), then a 64-bit mixer.
-_P = 0x100000001B3
-_Q = pow(_P, -1, 1 << 64)
-_pow_cache: list[np.ndarray] = []
-
-
-def _powers(n: int) -> tuple[np.ndarray, np.ndarray]:
-    if _pow_cache and len(_pow_cache[0]) > n:
-        return _pow_cache[0], _pow_cache[1]
-    size = max(n + 1, 1 << 16)
-    with np.errstate(over="ignore"):
-        p = np.full(size, _P, dtype=_U64)
-        p[0] = 1
-        q = np.full(size, _Q, dtype=_U64)
-        q[0] = 1
-        out = np.multiply.accumulate(p), np.multiply.accumulate(q)
-    if size <= 1 << 21:  # a rare huge document does not pin its tables in memory
-        _pow_cache[:] = list(out)
-    return out
-
-
 def _fmix64(h: np.ndarray) -> np.ndarray:
     with np.errstate(over="ignore"):
         h = h ^ (h >> _U64(33))
@@ -81,27 +58,6 @@ def _fmix64(h: np.ndarray) -> np.ndarray:
         h = h * _U64(0xC4CEB9FE1A85EC53)
         out: np.ndarray = h ^ (h >> _U64(33))
     return out
-
-
-def _prefix(values: np.ndarray) -> np.ndarray:
-    """Prefix sums for :func:`_range_hashes`."""
-    _, qpow = _powers(len(values))
-    prefix = np.zeros(len(values) + 1, dtype=_U64)
-    with np.errstate(over="ignore"):
-        np.cumsum(values.astype(_U64) * qpow[: len(values)], out=prefix[1:])
-    return prefix
-
-
-def _range_hashes(
-    values: np.ndarray, starts: np.ndarray, ends: np.ndarray, prefix: np.ndarray | None = None
-) -> np.ndarray:
-    """Position-independent 64-bit hashes of ``values[s:e]`` for every (s, e)."""
-    if prefix is None:
-        prefix = _prefix(values)
-    ppow, _ = _powers(len(values))
-    with np.errstate(over="ignore"):
-        h = (prefix[ends] - prefix[starts]) * ppow[starts]
-        return _fmix64(h + (ends - starts).astype(_U64) * _U64(0x9E3779B97F4A7C15))
 
 
 def _span_hashes(buf: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
@@ -211,11 +167,6 @@ def skeleton(name: str) -> str:
     return out
 
 
-def _scales(base: str) -> dict[str, float]:
-    scales: dict[str, dict[str, float]] = _data()["scales"]
-    return scales.get(base, scales["en"])
-
-
 def _token_info(word: str, base: str) -> tuple[float, int, float, int, float]:
     """(rarity, name key, name weight, number-word key, scale) of a lower-case token."""
     weight = 0.0 if len(word) < 3 or word[0].isdigit() else rarity(word, base)
@@ -224,23 +175,9 @@ def _token_info(word: str, base: str) -> tuple[float, int, float, int, float]:
     if len(sk) >= 2:
         # Short skeletons collide across unrelated names; their weight is reduced.
         name_key, name_w = stable32("x:" + sk), max(weight, 1.0) * min(1.0, len(sk) / 4)
-    value = _data()["units"].get(base, {}).get(word, 0)
+    value = number_words(base).get(word, 0)
     number = stable32(f"n:{value}") if value >= 10 else 0
-    return weight, name_key, name_w, number, float(_scales(base).get(word, 0.0))
-
-
-def _number_info(span: str, base: str, scale: float, percent: bool) -> int:
-    """Key of a written number (``n:3700000``, ``p:2.5``), or 0 for small whole counts."""
-    value = parse_number(span, base)
-    if value is None:
-        return 0
-    if percent:
-        v = round(value, 6)
-        return stable32("p:" + (str(int(v)) if v == int(v) else repr(v)))
-    value = round(value * (scale or 1.0), 6)
-    if value < 10 and value.is_integer():
-        return 0  # small counts are as often spelt out as written in digits
-    return stable32("n:" + (str(int(value)) if value == int(value) else repr(value)))
+    return weight, name_key, name_w, number, float(scale_words(base).get(word, 0.0))
 
 
 class _Cache:
@@ -494,13 +431,12 @@ def _features_chunk(texts: list[str], langs: list[str], chrome: np.ndarray | Non
     n = len(texts)
     orig, low = _buffers(texts)
     size = len(orig) - _PAD
-    starts, ends, th, doc_of, line_of, flags, digit_ends, n_lines = scan(orig, low, size, _scan_tables())
+    starts, ends, th, doc_of, line_of, flags, digit_ends, lhash = scan(orig, low, size, _scan_tables())
 
-    # Lines: which hold at least MIN_LINE_WORDS tokens, and a hash of each line's tokens.
-    per_line = np.bincount(line_of, minlength=n_lines)
-    first_tok = np.zeros(n_lines + 1, dtype=np.int64)
+    # Lines: which hold at least MIN_LINE_WORDS tokens.
+    per_line = np.bincount(line_of, minlength=len(lhash))
+    first_tok = np.zeros(len(lhash) + 1, dtype=np.int64)
     np.cumsum(per_line, out=first_tok[1:])
-    lhash = _range_hashes(th, first_tok[:-1], first_tok[1:])
     body_line = per_line >= MIN_LINE_WORDS
     chrome_size = body_line & (per_line <= CHROME_MAX_WORDS)
     if chrome is not None and len(chrome):
@@ -516,9 +452,8 @@ def _features_chunk(texts: list[str], langs: list[str], chrome: np.ndarray | Non
     words = np.diff(tok_bounds)
 
     # Per-(token, language) information from the cache.
-    salts = np.array([_lang_salt(lang.split("-")[0]) for lang in langs], dtype=_U64)
     bases = [lang.split("-")[0] for lang in langs]
-
+    salts = np.array([_lang_salt(b) for b in bases], dtype=_U64)
     keys = th ^ salts[doc_of]
 
     def facts(tokens: np.ndarray, fields: tuple[int, ...]) -> list[list[Any]]:
@@ -565,7 +500,9 @@ def _features_chunk(texts: list[str], langs: list[str], chrome: np.ndarray | Non
 
     # Numbers: runs of digits joined by group or decimal separators, read in the
     # document's convention with a following scale word or percent sign.
-    num_pos, num_doc, num_key = _numbers_of(orig, low, starts, ends, th, flags, digit_ends, rest_of, doc_of, bases)
+    num_pos, num_doc, num_key = _numbers_of(
+        orig, low, starts, ends, th, flags, digit_ends, rest_of, doc_of, bases, salts
+    )
 
     # lex: rarer words, numbers and number words; xling: names, numbers and number words.
     rare = np.flatnonzero(weight > 0)
@@ -615,6 +552,7 @@ def _numbers_of(
     rest_of: Callable[[np.ndarray], list[np.ndarray]],
     doc_of: np.ndarray,
     bases: list[str],
+    salts: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(position, document, key) of the numbers written in digits in the body tokens."""
     empty = (np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.uint32))
@@ -655,21 +593,20 @@ def _numbers_of(
         scaled[check] = rest_of(tok_c[check])[2] > 0
     scale_hash = np.where(scaled, th[tok_c], _U64(0))
     docs = doc_of[first_tok]
-    salts = np.array([_lang_salt(b) for b in bases], dtype=_U64)[docs]
     with np.errstate(over="ignore"):
         span = _span_hashes(low, ss, se)
-        keys = _fmix64(span ^ (scale_hash * _U64(31)) ^ salts ^ pct.astype(_U64))
+        keys = _fmix64(span ^ (scale_hash * _U64(31)) ^ salts[docs] ^ pct.astype(_U64))
 
     def compute(idx: np.ndarray) -> list[list[int]]:
         vals = []
         for i in idx.tolist():
-            t = int(tok_c[i])
-            sc = 0.0
-            if scale_hash[i]:
-                word = bytes(low[starts[t] : ends[t]]).decode("utf-8", "replace")
-                sc = _scales(bases[docs[i]]).get(word, 0.0)
-            span = bytes(orig[ss[i] : se[i]]).decode("utf-8", "replace")
-            vals.append(_number_info(span, bases[docs[i]], sc, bool(pct[i])))
+            scale = 1.0
+            if scaled[i]:  # its exact value (the table keeps a float32)
+                t = int(tok_c[i])
+                scale = scale_words(bases[docs[i]])[bytes(low[starts[t] : ends[t]]).decode("utf-8", "replace")]
+            written = bytes(orig[ss[i] : se[i]]).decode("utf-8", "replace")
+            key = number_key(written, bases[docs[i]], scale, bool(pct[i]))
+            vals.append(stable32(key) if key else 0)
         return [vals]
 
     (key,) = _numbers.lookup(keys, compute)
@@ -687,7 +624,7 @@ def params() -> dict[str, Any]:
     from importlib.metadata import version
 
     return {
-        "copy": f"word 3-grams (1 in {COPY_SAMPLE} by hash), 64-bit polynomial token hash, lines of >= 5 words",
+        "copy": f"word 3-grams (1 in {COPY_SAMPLE} by hash), 64-bit FNV-1a token hash, lines of >= 5 words",
         "lex": f"content words with wordfreq zipf < {_FREQ_CUTOFF} (wordfreq {version('wordfreq')}) + numbers; "
         f"MinHash over those of weight >= {LEX_SKETCH_WEIGHT}",
         "xling": "name consonant skeletons + normalised numbers",

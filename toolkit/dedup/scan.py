@@ -4,7 +4,8 @@ Compiled with numba (cached on disk after the first run). Per token: start and e
 offsets, a 64-bit hash of its lower-case bytes, its document and line, whether it is
 capitalised, holds a lower-case ASCII letter, opens a sentence (the nearest non-space
 character before it is a sentence end, a line break or nothing), and where a leading
-run of digits ends.
+run of digits ends. Per line: a hash of its tokens' hashes in order (equal lines of
+words, whatever their spacing and punctuation, hash alike: how page chrome is recognised).
 """
 
 from __future__ import annotations
@@ -72,8 +73,10 @@ def _scan(
     lines: np.ndarray,
     flags: np.ndarray,
     digit_ends: np.ndarray,
+    line_hashes: np.ndarray,
 ) -> Any:  # pragma: no cover - compiled
-    """Fill the output arrays (at least ``size // 2 + 1`` long); returns (tokens, lines).
+    """Fill the token arrays (at least ``size // 2 + 1`` long) and ``line_hashes`` (at least
+    ``size + 1``); returns (tokens, lines).
 
     ``orig`` and ``low`` hold at least two padding NULs after ``size``.
     """
@@ -85,6 +88,8 @@ def _scan(
     start = 0
     h = np.uint64(0)
     prime = np.uint64(0x100000001B3)
+    basis = np.uint64(0xCBF29CE484222325)
+    line_h = basis
     skip = 0  # continuation bytes of a mark take the mark's class
     forced = WORD
     for i in range(size + 1):  # low[size] is a NUL of the padding: it closes the last word and line
@@ -107,7 +112,7 @@ def _scan(
             if not in_word:
                 in_word = True
                 start = i
-                h = np.uint64(0xCBF29CE484222325)
+                h = basis
             h = (h ^ np.uint64(b)) * prime
         else:
             if in_word:
@@ -139,6 +144,7 @@ def _scan(
                 ends[n] = i
                 digit_ends[n] = end
                 hashes[n] = _fmix64(h ^ np.uint64(i - start))
+                line_h = (line_h ^ hashes[n]) * prime
                 flags[n] = f
                 docs[n] = doc
                 lines[n] = line
@@ -147,6 +153,8 @@ def _scan(
             if c != SEP:
                 prev = c
                 if c == BREAK:
+                    line_hashes[line] = _fmix64(line_h)
+                    line_h = basis
                     line += 1
                     if b == 0:
                         doc += 1
@@ -159,7 +167,7 @@ _scratch = threading.local()
 def scan(orig: np.ndarray, low: np.ndarray, size: int, tables: tuple[np.ndarray, ...]) -> tuple[Any, ...]:
     """Tokens of ``low[:size]`` (documents separated by NUL): see the module docstring.
 
-    Returns (starts, ends, hashes, docs, lines, flags, digit_ends, number of lines). The
+    Returns (starts, ends, hashes, docs, lines, flags, digit_ends, line_hashes). The
     arrays are views of per-thread buffers, reused by the thread's next call: fresh
     buffers of this size would cost more in page faults than the scan itself.
     """
@@ -168,6 +176,6 @@ def scan(orig: np.ndarray, low: np.ndarray, size: int, tables: tuple[np.ndarray,
     if bufs is None or len(bufs[0]) < need:
         cap = max(need, 1 << 16)
         types = (np.int64, np.int64, np.uint64, np.int64, np.int64, np.uint8, np.int64)
-        bufs = _scratch.bufs = tuple(np.empty(cap, dtype=t) for t in types)
+        bufs = _scratch.bufs = (*(np.empty(cap, dtype=t) for t in types), np.empty(2 * cap, dtype=np.uint64))
     n, n_lines = _scan(orig, low, size, *tables, *bufs)
-    return (*(b[:n] for b in bufs), n_lines)
+    return (*(b[:n] for b in bufs[:-1]), bufs[-1][:n_lines])

@@ -102,7 +102,7 @@ def _digit_runs(text: str, taken: list[tuple[int, int]]) -> Iterator[re.Match[st
 
 def find_numbers(text: str, lang: str = "en") -> list[Number]:
     """Numbers (with scale words such as million/milliard), percentages and clock times."""
-    scales: dict[str, float] = _data()["scales"].get(lang.split("-")[0], _data()["scales"]["en"])
+    scales = scale_words(lang)
     out: list[Number] = list(_times(text))
     taken = [(n.start, n.end) for n in out]
     for m in _digit_runs(text, taken):
@@ -127,40 +127,27 @@ def number_words(lang: str) -> dict[str, int]:
     return units
 
 
-_key_cache: dict[tuple[str, bool, str, str, float], str | None] = {}
+def scale_words(lang: str) -> dict[str, float]:
+    """Scale words of ``lang`` (million, milliard …) and their values; English when unknown."""
+    scales: dict[str, dict[str, float]] = _data()["scales"]
+    return scales.get(lang.split("-")[0], scales["en"])
 
 
-def _number_key(num: str, percent: bool, scale: float, lang: str, min_value: float) -> str | None:
-    value = parse_number(num, lang)
+def number_key(
+    written: str, lang: str, scale: float = 1.0, percent: bool = False, min_value: float = 10.0
+) -> str | None:
+    """The key :func:`find_numbers` gives a number written in digits (``n:3700000``, ``p:2.5``).
+
+    ``scale`` is the value of a following scale word. None when ``written`` does not read
+    as a number, or for a whole number below ``min_value`` (small counts are as often
+    spelt out as written in digits, so they do not identify a story).
+    """
+    value = parse_number(written, lang)
     if value is None:
         return None
     if percent:
-        return Number(0, 0, num, value, "percent").key
+        return Number(0, 0, written, value, "percent").key
     value *= scale
     if value < min_value and value.is_integer():
         return None
-    return Number(0, 0, num, value, "number").key
-
-
-def number_keys(text: str, lang: str = "en", min_value: float = 10.0) -> list[tuple[int, str]]:
-    """(offset, key) of the numbers in ``text`` that identify a story, cheaply.
-
-    The same keys as :func:`find_numbers` (``n:3700000``, ``p:2.5``, ``t:12:00``), without
-    building objects, with results cached per written form; whole numbers below
-    ``min_value`` are left out (small counts are as often spelt out as written in digits).
-    """
-    base = lang.split("-")[0]
-    times = list(_times(text))
-    out: list[tuple[int, str]] = [(n.start, n.key) for n in times]
-    scales: dict[str, float] = _data()["scales"].get(base, _data()["scales"]["en"])
-    for m in _digit_runs(text, [(n.start, n.end) for n in times]):
-        scale = (m.group("scale") or "").lower()
-        form = (m.group("num"), bool(m.group("pct")), scale if scale in scales else "", base, min_value)
-        key = _key_cache.get(form, "")
-        if key == "":
-            key = _number_key(form[0], form[1], scales.get(form[2], 1.0), base, min_value)
-            if len(_key_cache) < 200_000:
-                _key_cache[form] = key
-        if key is not None:
-            out.append((m.start(), key))
-    return out
+    return Number(0, 0, written, value, "number").key
