@@ -1,0 +1,213 @@
+"""Sentence alignment: beads between two versions of a story.
+
+Translation mode (monotone, 1-1 / m-n / 1-0 / 0-1), anchor-then-window:
+1. every source sentence's top-k target neighbours by embedding cosine are candidate
+   pairs; the heaviest chain of them increasing on both sides gives confident 1-1 anchors;
+2. an m-n dynamic programme (beads of up to ``max_bead`` sentences a side) runs over a
+   band of the grid around the anchors, scoring a bead by the cosine of its run
+   embeddings minus a margin (the mean similarity of each side's nearest neighbours),
+   a length term (character ratio against the pair's overall ratio), the numbers and names
+   both sides share, and, for two versions in one language, shared character 3-grams.
+Rewrite mode (non-monotone): boilerplate lines are set aside, then sentences are paired when
+each is the other's best match above a calibrated threshold; the rest stay unaligned.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import numpy as np
+
+from toolkit.align.embed import Embedder, default_embedder, run_embeddings, supports
+from toolkit.align.evidence import anchor_items, char_items, cognate_items, csr
+
+
+@dataclass(frozen=True, slots=True)
+class Bead:
+    """Source and target sentence indices (0-based; one side empty for 1-0 / 0-1) and a score."""
+
+    src: tuple[int, ...]
+    tgt: tuple[int, ...]
+    score: float
+    kind: str  # "1-1", "2-1", "1-0", ... (source count - target count)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"src": list(self.src), "tgt": list(self.tgt), "score": self.score, "kind": self.kind}
+
+
+@dataclass(slots=True)
+class AlignConfig:
+    mode: str = "translation"  # or "rewrite"
+    max_bead: int = 4  # sentences a side in one bead
+    max_total: int = 5  # sentences in one bead, both sides
+    knn: int = 3
+    skip: float = -0.1
+    margin: float = 0.0
+    w_len: float = 0.25
+    w_anchor: float = 0.1
+    w_chars: float = 0.2
+    w_many: float = 0.0
+    size: float = 0.0
+    # pass 1: candidate pairs and the band around the anchor chain
+    topk: int = 3
+    window: int = 8
+    full_grid: int = 250_000  # grids up to this many cells skip pass 1 (the band is the whole grid)
+    # rewrite mode
+    rewrite_threshold: float = 0.55
+
+    def params(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(slots=True)
+class Alignment:
+    beads: list[Bead]
+    params: dict[str, Any] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+
+def _kind(a: int, b: int) -> str:
+    return f"{a}-{b}"
+
+
+def _bead_types(cfg: AlignConfig) -> tuple[np.ndarray, np.ndarray]:
+    types = [(1, 0), (0, 1)]
+    for a in range(1, cfg.max_bead + 1):
+        for b in range(1, cfg.max_bead + 1):
+            if a + b <= cfg.max_total:
+                types.append((a, b))
+    return np.array([t[0] for t in types], dtype=np.int64), np.array([t[1] for t in types], dtype=np.int64)
+
+
+def _pad_runs(runs: list[np.ndarray], n: int) -> np.ndarray:
+    out = np.zeros((len(runs), max(n, 1), 512), dtype=np.float32)
+    for k, r in enumerate(runs):
+        out[k, : len(r)] = r
+    return out
+
+
+def _band(s1: np.ndarray, t1: np.ndarray, n: int, m: int, cfg: AlignConfig) -> tuple[np.ndarray, np.ndarray]:
+    """Allowed target range of every grid row: everything, or a window around the anchor chain."""
+    lo = np.zeros(n + 1, dtype=np.int64)
+    hi = np.full(n + 1, m, dtype=np.int64)
+    if (n + 1) * (m + 1) <= cfg.full_grid:
+        return lo, hi
+    from toolkit.align.dp import anchor_chain
+
+    k = min(cfg.topk, m)
+    ii: list[np.ndarray] = []
+    jj: list[np.ndarray] = []
+    ww: list[np.ndarray] = []
+    for start in range(0, n, 1024):
+        sims = s1[start : start + 1024] @ t1.T
+        top = np.argpartition(-sims, k - 1, axis=1)[:, :k]
+        rows = np.repeat(np.arange(start, start + len(sims)), k)
+        vals = sims[rows - start, top.ravel()]
+        ii.append(rows)
+        jj.append(top.ravel().astype(np.int64))
+        ww.append(vals)
+    i_all, j_all, w_all = np.concatenate(ii), np.concatenate(jj), np.concatenate(ww)
+    keep = w_all > 0
+    i_all, j_all, w_all = i_all[keep], j_all[keep], w_all[keep].astype(np.float64)
+    order = np.lexsort((-j_all, i_all))
+    i_all, j_all, w_all = i_all[order], j_all[order], w_all[order]
+    chain = anchor_chain(i_all, j_all, w_all, m)
+    ai, aj = i_all[chain], j_all[chain]
+    w = cfg.window
+    # rows between two anchors may use targets between them, widened by the window
+    prev_i, prev_j = 0, 0
+    points = [*zip(ai.tolist(), aj.tolist(), strict=True), (n, m)]
+    for x, y in points:
+        for r in range(prev_i, x + 1):
+            lo[r] = max(0, prev_j - w)
+            hi[r] = min(m, y + w + 1)
+        prev_i, prev_j = x + 1, y + 1
+    lo[0], hi[n] = 0, m
+    # the band must be a connected staircase: each row reaches the next
+    for r in range(1, n + 1):
+        lo[r] = min(lo[r], hi[r - 1])
+    for r in range(n - 1, -1, -1):
+        hi[r] = max(hi[r], lo[r + 1])
+    return lo, hi
+
+
+def align(
+    src: list[str],
+    tgt: list[str],
+    src_lang: str = "en",
+    tgt_lang: str = "en",
+    config: AlignConfig | None = None,
+    embedder: Embedder | None = None,
+) -> Alignment:
+    """Align two lists of sentences; every sentence appears in exactly one bead."""
+    cfg = config or AlignConfig()
+    if cfg.mode == "rewrite":
+        from toolkit.align.rewrite import align_rewrite
+
+        return align_rewrite(src, tgt, src_lang, tgt_lang, cfg, embedder)
+    if cfg.mode != "translation":
+        raise ValueError(f"unknown alignment mode {cfg.mode!r} (translation or rewrite)")
+    return align_translation(src, tgt, src_lang, tgt_lang, cfg, embedder)
+
+
+def align_translation(
+    src: list[str],
+    tgt: list[str],
+    src_lang: str,
+    tgt_lang: str,
+    cfg: AlignConfig,
+    embedder: Embedder | None = None,
+) -> Alignment:
+    n, m = len(src), len(tgt)
+    params = {"mode": "translation", **cfg.params()}
+    notes: list[str] = []
+    if n == 0 or m == 0:
+        beads = [Bead((i,), (), 0.0, "1-0") for i in range(n)] + [Bead((), (j,), 0.0, "0-1") for j in range(m)]
+        return Alignment(beads, params, ["one side is empty: every sentence is unaligned"] if n + m else [])
+    emb = embedder or default_embedder()
+    params["embedder"] = emb.name
+    runs_n = min(cfg.max_bead, max(n, 1))
+    runs_m = min(cfg.max_bead, max(m, 1))
+    if supports(emb, src_lang) and supports(emb, tgt_lang):
+        s_runs = run_embeddings(emb, src, runs_n)
+        t_runs = run_embeddings(emb, tgt, runs_m)
+    else:
+        notes.append(
+            f"{src_lang}-{tgt_lang} is outside the embedder's languages: aligned on length, numbers and names only"
+        )
+        s_runs = [np.zeros((max(n - k, 0) + 1, 512), dtype=np.float32) for k in range(runs_n)]
+        t_runs = [np.zeros((max(m - k, 0) + 1, 512), dtype=np.float32) for k in range(runs_m)]
+    same_lang = src_lang.split("-")[0].lower() == tgt_lang.split("-")[0].lower()
+    len_src = np.concatenate([[0.0], np.cumsum([len(s) for s in src])])
+    len_tgt = np.concatenate([[0.0], np.cumsum([len(t) for t in tgt])])
+    ratio = float(len_tgt[-1] / len_src[-1]) if len_src[-1] > 0 else 1.0
+    ratio = min(max(ratio, 0.25), 4.0)
+    sa = csr(anchor_items(s, src_lang) for s in src)
+    ta = csr(anchor_items(t, tgt_lang) for t in tgt)
+    if same_lang:
+        sc, tc = csr(char_items(s) for s in src), csr(char_items(t) for t in tgt)
+    else:
+        sc, tc = csr(cognate_items(s) for s in src), csr(cognate_items(t) for t in tgt)
+    lo, hi = _band(s_runs[0], t_runs[0], n, m, cfg)
+    bead_a, bead_b = _bead_types(cfg)
+    ok = (bead_a <= runs_n) & (bead_b <= runs_m)
+    bead_a, bead_b = bead_a[ok], bead_b[ok]
+    p = np.array(
+        [cfg.skip, cfg.margin, cfg.knn, cfg.w_len, cfg.w_anchor, cfg.w_chars, cfg.w_many, cfg.size], dtype=np.float64
+    )
+    from toolkit.align.dp import band_dp
+
+    types, ends_i, ends_j = band_dp(
+        _pad_runs(s_runs, n), _pad_runs(t_runs, m), lo, hi, len_src, len_tgt, ratio,
+        sa[0], sa[1], ta[0], ta[1], sc[0], sc[1], tc[0], tc[1], bead_a, bead_b, p,
+    )  # fmt: skip
+    beads: list[Bead] = []
+    for t, i, j in zip(types.tolist(), ends_i.tolist(), ends_j.tolist(), strict=True):
+        a, b = int(bead_a[t]), int(bead_b[t])
+        if a and b:
+            score = float(s_runs[a - 1][i - a] @ t_runs[b - 1][j - b])
+        else:
+            score = 0.0
+        beads.append(Bead(tuple(range(i - a, i)), tuple(range(j - b, j)), round(score, 4), _kind(a, b)))
+    return Alignment(beads, params, notes)
