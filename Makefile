@@ -26,6 +26,8 @@ bench: $(STAMP)  ## the benchmarks and evaluations (bench/README.md)
 	$(BIN)/python bench/segmenters.py
 	$(BIN)/python bench/dedup_eval.py
 	$(BIN)/python bench/dedup_bench.py
+	$(BIN)/python bench/align_eval.py
+	$(BIN)/python bench/align_bench.py
 
 clean:
 	rm -rf out .pytest_cache .mypy_cache .ruff_cache

@@ -244,6 +244,97 @@ def _report(summary: Any, out: Path | None) -> None:
         err.print(f"wirecheck: rejects: {reasons}", markup=False, soft_wrap=True)
 
 
+SrcLang = Annotated[Optional[str], typer.Option("--src-lang", help="Language of SOURCE (default: detected).")]  # noqa: UP045
+TgtLang = Annotated[Optional[str], typer.Option("--tgt-lang", help="Language of TARGET (default: detected).")]  # noqa: UP045
+
+
+class AlignMode(StrEnum):
+    translation = "translation"
+    rewrite = "rewrite"
+
+
+class AlignFormat(StrEnum):
+    table = "table"
+    jsonl = "jsonl"
+
+
+@app.command()
+def align(
+    source: Annotated[Path, typer.Argument(help="Source version: a text file (UTF-8, UTF-16 or Windows-1252).")],
+    target: Annotated[Path, typer.Argument(help="Target version.")],
+    mode: Annotated[
+        AlignMode,
+        typer.Option("--mode", help="translation: monotone m-n beads; rewrite: reordered versions, chrome set aside."),
+    ] = AlignMode.translation,
+    src_lang: SrcLang = None,
+    tgt_lang: TgtLang = None,
+    presplit: Annotated[bool, typer.Option("--presplit", help="The files hold one sentence a line.")] = False,
+    fmt: Annotated[AlignFormat, typer.Option("--format", help="table (side by side) or jsonl (one bead a line).")] = (
+        AlignFormat.table
+    ),
+    output: OutputArg = "-",
+) -> None:
+    """Align the sentences of two versions of a story and print the beads."""
+    import orjson
+
+    from toolkit.align.aligner import AlignConfig, align_texts
+    from toolkit.io.readers import decode_text
+
+    texts = []
+    for path in (source, target):
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise _fail(f"cannot read {path}: {exc.strerror or exc}") from None
+        text, _ = decode_text(data)
+        if text is None:
+            raise _fail(f"{path}: not text in UTF-8, UTF-16 or Windows-1252")
+        texts.append(text)
+    src, tgt, res = align_texts(texts[0], texts[1], src_lang, tgt_lang, AlignConfig(mode=mode.value), presplit)
+    out = sys.stdout if output == "-" else open(output, "w", encoding="utf-8")  # noqa: SIM115
+    try:
+        if fmt is AlignFormat.jsonl:
+            for b in res.beads:
+                rec = {
+                    **b.to_dict(),
+                    "src_text": " ".join(src[i] for i in b.src),
+                    "tgt_text": " ".join(tgt[j] for j in b.tgt),
+                }
+                out.write(orjson.dumps(rec).decode() + "\n")
+        else:
+            _print_beads(src, tgt, res, out)
+    finally:
+        if out is not sys.stdout:
+            out.close()
+    for note in res.notes:
+        _stderr().print(f"wirecheck: {note}", markup=False)
+
+
+def _print_beads(src: list[str], tgt: list[str], res: Any, out: Any) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    p = res.params
+    table = Table(
+        title=f"{p['src_lang']} → {p['tgt_lang']}, {p['mode']} mode ({len(res.beads)} beads)", show_lines=True
+    )
+    table.add_column("src", justify="right", no_wrap=True)
+    table.add_column(p["src_lang"], ratio=1)
+    table.add_column("tgt", justify="right", no_wrap=True)
+    table.add_column(p["tgt_lang"], ratio=1)
+    table.add_column("score", justify="right", no_wrap=True)
+    for b in res.beads:
+        score = "chrome" if b.note else (f"{b.score:.2f}" if b.src and b.tgt else "—")
+        table.add_row(
+            ",".join(map(str, b.src)),
+            " ".join(src[i] for i in b.src),
+            ",".join(map(str, b.tgt)),
+            " ".join(tgt[j] for j in b.tgt),
+            score,
+        )
+    Console(file=out, highlight=False, markup=False, width=None if out.isatty() else 160).print(table)
+
+
 @app.command()
 def version() -> None:
     """Print the version."""

@@ -31,9 +31,13 @@ class Bead:
     tgt: tuple[int, ...]
     score: float
     kind: str  # "1-1", "2-1", "1-0", ... (source count - target count)
+    note: str | None = None  # "boilerplate": set aside as page chrome before matching
 
     def to_dict(self) -> dict[str, Any]:
-        return {"src": list(self.src), "tgt": list(self.tgt), "score": self.score, "kind": self.kind}
+        d: dict[str, Any] = {"src": list(self.src), "tgt": list(self.tgt), "score": self.score, "kind": self.kind}
+        if self.note:
+            d["note"] = self.note
+        return d
 
 
 @dataclass(slots=True)
@@ -54,7 +58,8 @@ class AlignConfig:
     window: int = 8
     full_grid: int = 250_000  # grids up to this many cells skip pass 1 (the band is the whole grid)
     # rewrite mode
-    rewrite_threshold: float = 0.55
+    rewrite_threshold: float = 0.6
+    rewrite_anchor: float = 0.1
 
     def params(self) -> dict[str, Any]:
         return asdict(self)
@@ -78,6 +83,12 @@ def _bead_types(cfg: AlignConfig) -> tuple[np.ndarray, np.ndarray]:
             if a + b <= cfg.max_total:
                 types.append((a, b))
     return np.array([t[0] for t in types], dtype=np.int64), np.array([t[1] for t in types], dtype=np.int64)
+
+
+def _flat_runs(rows: int) -> np.ndarray:
+    out = np.zeros((max(rows, 0), 512), dtype=np.float32)
+    out[:, 0] = np.sqrt(0.5)
+    return out
 
 
 def _pad_runs(runs: list[np.ndarray], n: int) -> np.ndarray:
@@ -132,6 +143,18 @@ def _band(s1: np.ndarray, t1: np.ndarray, n: int, m: int, cfg: AlignConfig) -> t
     return lo, hi
 
 
+def _length_ratio(chars_src: float, chars_tgt: float, n: int, m: int) -> float:
+    """Expected target/source characters: the texts' ratio when both tell the whole story.
+
+    When one side has far fewer sentences (an excerpt), the ratio of mean sentence lengths
+    is used instead, so a one-sentence side does not make the model expect a long target.
+    """
+    if chars_src <= 0 or chars_tgt <= 0:
+        return 1.0
+    ratio = chars_tgt / chars_src if min(n, m) >= 0.5 * max(n, m) else (chars_tgt / m) / (chars_src / n)
+    return float(min(max(ratio, 0.5), 2.0))
+
+
 def align(
     src: list[str],
     tgt: list[str],
@@ -163,8 +186,8 @@ def align_translation(
     params = {"mode": "translation", **cfg.params()}
     notes: list[str] = []
     if n == 0 or m == 0:
-        beads = [Bead((i,), (), 0.0, "1-0") for i in range(n)] + [Bead((), (j,), 0.0, "0-1") for j in range(m)]
-        return Alignment(beads, params, ["one side is empty: every sentence is unaligned"] if n + m else [])
+        lone = [Bead((i,), (), 0.0, "1-0") for i in range(n)] + [Bead((), (j,), 0.0, "0-1") for j in range(m)]
+        return Alignment(lone, params, ["one side is empty: every sentence is unaligned"] if n + m else [])
     emb = embedder or default_embedder()
     params["embedder"] = emb.name
     runs_n = min(cfg.max_bead, max(n, 1))
@@ -176,13 +199,13 @@ def align_translation(
         notes.append(
             f"{src_lang}-{tgt_lang} is outside the embedder's languages: aligned on length, numbers and names only"
         )
-        s_runs = [np.zeros((max(n - k, 0) + 1, 512), dtype=np.float32) for k in range(runs_n)]
-        t_runs = [np.zeros((max(m - k, 0) + 1, 512), dtype=np.float32) for k in range(runs_m)]
+        # every pair gets the same, uninformative similarity (0.5): lengths and shared items decide
+        s_runs = [_flat_runs(n - k) for k in range(runs_n)]
+        t_runs = [_flat_runs(m - k) for k in range(runs_m)]
     same_lang = src_lang.split("-")[0].lower() == tgt_lang.split("-")[0].lower()
     len_src = np.concatenate([[0.0], np.cumsum([len(s) for s in src])])
     len_tgt = np.concatenate([[0.0], np.cumsum([len(t) for t in tgt])])
-    ratio = float(len_tgt[-1] / len_src[-1]) if len_src[-1] > 0 else 1.0
-    ratio = min(max(ratio, 0.25), 4.0)
+    ratio = _length_ratio(len_src[-1], len_tgt[-1], n, m)
     sa = csr(anchor_items(s, src_lang) for s in src)
     ta = csr(anchor_items(t, tgt_lang) for t in tgt)
     if same_lang:
@@ -205,9 +228,38 @@ def align_translation(
     beads: list[Bead] = []
     for t, i, j in zip(types.tolist(), ends_i.tolist(), ends_j.tolist(), strict=True):
         a, b = int(bead_a[t]), int(bead_b[t])
-        if a and b:
-            score = float(s_runs[a - 1][i - a] @ t_runs[b - 1][j - b])
-        else:
-            score = 0.0
+        score = float(s_runs[a - 1][i - a] @ t_runs[b - 1][j - b]) if a and b else 0.0
         beads.append(Bead(tuple(range(i - a, i)), tuple(range(j - b, j)), round(score, 4), _kind(a, b)))
     return Alignment(beads, params, notes)
+
+
+def split_for_alignment(text: str, lang: str | None = None, presplit: bool = False) -> tuple[list[str], str]:
+    """Sentences of a text (one per line when ``presplit``) and its language (detected when not given)."""
+    from toolkit.text.language import detect_fast
+    from toolkit.text.normalize import normalize
+    from toolkit.text.segment import sentence_spans
+
+    clean = normalize(text).text
+    if lang is None:
+        found = detect_fast(clean).lang
+        lang = found if found != "und" else "en"
+    if presplit:
+        return [line.strip() for line in clean.splitlines() if line.strip()], lang
+    return [clean[s:e] for s, e in sentence_spans(clean, lang)], lang
+
+
+def align_texts(
+    src_text: str,
+    tgt_text: str,
+    src_lang: str | None = None,
+    tgt_lang: str | None = None,
+    config: AlignConfig | None = None,
+    presplit: bool = False,
+    embedder: Embedder | None = None,
+) -> tuple[list[str], list[str], Alignment]:
+    """Split two texts into sentences (or lines) and align them: (source sentences, target sentences, alignment)."""
+    src, sl = split_for_alignment(src_text, src_lang, presplit)
+    tgt, tl = split_for_alignment(tgt_text, tgt_lang, presplit)
+    res = align(src, tgt, sl, tl, config, embedder)
+    res.params.update({"src_lang": sl, "tgt_lang": tl, "presplit": presplit})
+    return src, tgt, res
