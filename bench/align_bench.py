@@ -19,7 +19,7 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from align_eval import docs
+from align_eval import GOLD, docs
 
 from toolkit.align.aligner import AlignConfig, align
 from toolkit.align.embed import USEEmbedder
