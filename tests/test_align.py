@@ -224,3 +224,16 @@ def test_every_sentence_appears_exactly_once(mode: str) -> None:
     tgt = _seed_sentences("seeds/001_380e6ef03d52a1a3.txt")
     res = align(src, tgt, "en", "en", AlignConfig(mode=mode))
     assert covers_each_once(res.beads, len(src), len(tgt))
+
+
+def test_paragraph_boundaries_are_hard_anchors() -> None:
+    # without anchors the stray French sentence could pair across the boundary; with them it cannot
+    fr = [FR[0], FR[1], FR[2], FR[4]]
+    en = [EN[0], EN[1], EN[2], EN[5]]
+    res = align(fr, en, "fr", "en", paragraphs=([0, 2], [0, 3]))
+    assert covers_each_once(res.beads, 4, 4)
+    assert all(max(b.src, default=0) < 2 for b in res.beads if b.tgt and max(b.tgt) < 3)
+    assert ((2,), ()) in pairs(res.beads) and ((), (2,)) in pairs(res.beads)
+    assert ((3,), (3,)) in pairs(res.beads) and res.params["paragraph_anchors"] == 2
+    odd = align(fr, en, "fr", "en", paragraphs=([0, 2], [0]))
+    assert "paragraph counts differ" in odd.notes[-1]

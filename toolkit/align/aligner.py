@@ -162,9 +162,22 @@ def align(
     tgt_lang: str = "en",
     config: AlignConfig | None = None,
     embedder: Embedder | None = None,
+    paragraphs: tuple[list[int], list[int]] | None = None,
 ) -> Alignment:
-    """Align two lists of sentences; every sentence appears in exactly one bead."""
+    """Align two lists of sentences; every sentence appears in exactly one bead.
+
+    ``paragraphs``: the first sentence index of each paragraph on both sides. When both
+    sides have as many paragraphs, paragraph k is aligned with paragraph k only (hard
+    anchors, translation mode); otherwise the boundaries are ignored and a note says so.
+    """
     cfg = config or AlignConfig()
+    if paragraphs is not None and cfg.mode == "translation":
+        ps, pt = paragraphs
+        if len(ps) == len(pt) and len(ps) > 1:
+            return _align_by_paragraph(src, tgt, src_lang, tgt_lang, cfg, embedder, ps, pt)
+        res = align(src, tgt, src_lang, tgt_lang, cfg, embedder)
+        res.notes.append(f"paragraph counts differ ({len(ps)} vs {len(pt)}): aligned as one block")
+        return res
     if cfg.mode == "rewrite":
         from toolkit.align.rewrite import align_rewrite
 
@@ -172,6 +185,30 @@ def align(
     if cfg.mode != "translation":
         raise ValueError(f"unknown alignment mode {cfg.mode!r} (translation or rewrite)")
     return align_translation(src, tgt, src_lang, tgt_lang, cfg, embedder)
+
+
+def _align_by_paragraph(
+    src: list[str],
+    tgt: list[str],
+    src_lang: str,
+    tgt_lang: str,
+    cfg: AlignConfig,
+    embedder: Embedder | None,
+    ps: list[int],
+    pt: list[int],
+) -> Alignment:
+    bs, bt = [*sorted(ps), len(src)], [*sorted(pt), len(tgt)]
+    bs[0] = bt[0] = 0
+    beads: list[Bead] = []
+    res = Alignment([], {})
+    for k in range(len(bs) - 1):
+        res = align_translation(src[bs[k] : bs[k + 1]], tgt[bt[k] : bt[k + 1]], src_lang, tgt_lang, cfg, embedder)
+        for b in res.beads:
+            src_ids = tuple(i + bs[k] for i in b.src)
+            tgt_ids = tuple(j + bt[k] for j in b.tgt)
+            beads.append(Bead(src_ids, tgt_ids, b.score, b.kind, b.note))
+    params = {**res.params, "mode": "translation", "paragraph_anchors": len(bs) - 1}
+    return Alignment(beads, params, res.notes)
 
 
 def align_translation(
