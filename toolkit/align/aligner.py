@@ -5,11 +5,12 @@ Translation mode (monotone, 1-1 / m-n / 1-0 / 0-1), anchor-then-window:
    pairs; the heaviest chain of them increasing on both sides gives confident 1-1 anchors;
 2. an m-n dynamic programme (beads of up to ``max_bead`` sentences a side) runs over a
    band of the grid around the anchors, scoring a bead by the cosine of its run
-   embeddings minus a margin (the mean similarity of each side's nearest neighbours),
-   a length term (character ratio against the pair's overall ratio), the numbers and names
-   both sides share, and, for two versions in one language, shared character 3-grams.
-Rewrite mode (non-monotone): boilerplate lines are set aside, then sentences are paired when
-each is the other's best match above a calibrated threshold; the rest stay unaligned.
+   embeddings (optionally minus a kNN margin; off by default, measured not to help), a
+   length term (character ratio against the pair's overall ratio), the numbers and names
+   both sides share, and shared character 3-grams (one language) or cognate prefixes.
+Rewrite mode (non-monotone): boilerplate lines are set aside, then sentence pairs are taken
+from the most similar down, each sentence once, above a calibrated threshold; the rest stay
+unaligned.
 """
 
 from __future__ import annotations

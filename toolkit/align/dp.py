@@ -81,7 +81,7 @@ def band_dp(
     ta_ptr: np.ndarray,
     ta_it: np.ndarray,
     sc_ptr: np.ndarray,
-    sc_it: np.ndarray,  # char 3-gram items (same-language only; empty CSR otherwise)
+    sc_it: np.ndarray,  # char 3-grams (same language) or cognate prefixes (across languages)
     tc_ptr: np.ndarray,
     tc_it: np.ndarray,
     bead_a: np.ndarray,
@@ -145,21 +145,6 @@ def band_dp(
         cmx[i + 1] = cmx[i] + mx[i]
     for j in range(m):
         cmy[j + 1] = cmy[j] + my[j]
-    sa_cnt = np.zeros(n + 1)
-    for i in range(n):
-        sa_cnt[i + 1] = sa_cnt[i] + (sa_ptr[i + 1] - sa_ptr[i])
-    ta_cnt = np.zeros(m + 1)
-    for j in range(m):
-        ta_cnt[j + 1] = ta_cnt[j] + (ta_ptr[j + 1] - ta_ptr[j])
-    use_chars = len(sc_ptr) == n + 1 and len(tc_ptr) == m + 1
-    sc_cnt = np.zeros(n + 1)
-    tc_cnt = np.zeros(m + 1)
-    if use_chars:
-        for i in range(n):
-            sc_cnt[i + 1] = sc_cnt[i] + (sc_ptr[i + 1] - sc_ptr[i])
-        for j in range(m):
-            tc_cnt[j + 1] = tc_cnt[j] + (tc_ptr[j + 1] - tc_ptr[j])
-
     width = 0
     for i in range(n + 1):
         width = max(width, hi[i] - lo[i] + 1)
@@ -193,15 +178,16 @@ def band_dp(
                     ly = len_tgt[j] - len_tgt[pj] + 1.0
                     r = min(lx, ly) / max(lx, ly)
                     s -= w_len * (1.0 - np.log2(1.0 + r))
-                    tot = (sa_cnt[i] - sa_cnt[pi]) + (ta_cnt[j] - ta_cnt[pj])
+                    # CSR row pointers are the running item counts
+                    tot = (sa_ptr[i] - sa_ptr[pi]) + (ta_ptr[j] - ta_ptr[pj])
                     if tot > 0 and w_anchor != 0.0:
                         sh = 0
                         for x in range(pi, i):
                             for y in range(pj, j):
                                 sh += _shared(sa_ptr, sa_it, x, ta_ptr, ta_it, y)
                         s += w_anchor * (2.0 * sh / tot - 0.5)
-                    if use_chars and w_chars != 0.0:
-                        tot = (sc_cnt[i] - sc_cnt[pi]) + (tc_cnt[j] - tc_cnt[pj])
+                    if w_chars != 0.0:
+                        tot = (sc_ptr[i] - sc_ptr[pi]) + (tc_ptr[j] - tc_ptr[pj])
                         if tot > 0:
                             sh = 0
                             for x in range(pi, i):

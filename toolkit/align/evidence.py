@@ -6,8 +6,9 @@ alignment kernel counts the items two sentences share:
 - anchors: numbers (read in each language's convention: "3,7 millions" = "3.7 million")
   and capitalised words folded to lower case without accents; across languages these are
   mostly names, which a translation keeps;
-- chars: character 3-grams of the words, a chrF-like channel used only when both sides are
-  in one language (an MT against the wire copy).
+- chars: character 3-grams of the words, a chrF-like channel, when both sides are in one
+  language (an MT against the wire copy); across languages, four-letter cognate prefixes
+  take its place.
 """
 
 from __future__ import annotations
@@ -63,7 +64,3 @@ def csr(item_sets: Iterable[set[str]]) -> tuple[np.ndarray, np.ndarray]:
         ids.extend(row)
         ptr.append(len(ids))
     return np.array(ptr, dtype=np.int64), np.array(ids, dtype=np.uint64)
-
-
-def empty_csr() -> tuple[np.ndarray, np.ndarray]:
-    return np.zeros(1, dtype=np.int64), np.zeros(0, dtype=np.uint64)
