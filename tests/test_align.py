@@ -69,11 +69,23 @@ def test_one_sentence_side_finds_its_translation_among_many() -> None:
     assert ((0,), (2,)) in pairs(res.beads)
 
 
-def test_identical_inputs_give_the_diagonal() -> None:
-    sents = [s for s in EN]
+@pytest.mark.parametrize("sents", [EN, FR + EN], ids=["short", "centred"])
+def test_identical_inputs_give_the_diagonal(sents: list[str]) -> None:
     res = align(sents, sents, "en", "en")
     assert pairs(res.beads) == {((i,), (i,)) for i in range(len(sents))}
     assert all(b.score > 0.99 for b in res.beads)
+
+
+def test_bead_scores_are_plain_cosines_when_the_dp_compares_centred_vectors() -> None:
+    src, tgt = FR + FR[:3], EN + EN[:3]  # 8 and 9 sentences: centring is on
+    res = align(src, tgt, "fr", "en")
+    assert ((2,), (2,)) in pairs(res.beads) and ((5,), (6,)) in pairs(res.beads)
+    emb = default_embedder()
+    s_vec, t_vec = emb.encode(src), emb.encode(tgt)
+    one_one = [b for b in res.beads if b.kind == "1-1"]
+    assert len(one_one) >= 6
+    for b in one_one:
+        assert b.score == pytest.approx(float(s_vec[b.src[0]] @ t_vec[b.tgt[0]]), abs=2e-4)
 
 
 def test_two_thousand_sentences_against_three() -> None:

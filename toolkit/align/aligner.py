@@ -5,7 +5,8 @@ Translation mode (monotone, 1-1 / m-n / 1-0 / 0-1), anchor-then-window:
    pairs; the heaviest chain of them increasing on both sides gives confident 1-1 anchors;
 2. an m-n dynamic programme (beads of up to ``max_bead`` sentences a side) runs over a
    band of the grid around the anchors, scoring a bead by the cosine of its run
-   embeddings (optionally minus a kNN margin; off by default, measured not to help), a
+   embeddings, centred on each side's mean sentence vector (optionally minus a kNN
+   margin; off by default, measured not to help), a
    length term (character ratio against the pair's overall ratio), the numbers and names
    both sides share, and shared character 3-grams (one language) or cognate prefixes.
 Rewrite mode (non-monotone): boilerplate lines are set aside, then sentence pairs are taken
@@ -54,6 +55,7 @@ class AlignConfig:
     w_chars: float = 0.2
     w_many: float = 0.0
     size: float = 0.0
+    center: bool = True  # subtract each side's mean sentence vector before comparing
     # pass 1: candidate pairs and the band around the anchor chain
     topk: int = 3
     window: int = 8
@@ -144,6 +146,25 @@ def _band(s1: np.ndarray, t1: np.ndarray, n: int, m: int, cfg: AlignConfig) -> t
     return lo, hi
 
 
+_CENTER_MIN = 8  # sentences a side: below this the mean is the sentences themselves
+
+
+def _center(runs: list[np.ndarray]) -> list[np.ndarray]:
+    """Run embeddings minus the side's mean sentence vector, renormalised.
+
+    The mean carries what all sentences of one text share (its language, its topic);
+    removing it leaves what tells one sentence from its neighbours, which is what
+    alignment needs (Libovický et al. 2020, language-neutral multilingual representations).
+    """
+    mu = runs[0].mean(axis=0)
+    out = []
+    for r in runs:
+        c = r - mu
+        c /= np.maximum(np.linalg.norm(c, axis=1, keepdims=True), 1e-6)
+        out.append(c.astype(np.float32))
+    return out
+
+
 def _length_ratio(chars_src: float, chars_tgt: float, n: int, m: int) -> float:
     """Expected target/source characters: the texts' ratio when both tell the whole story.
 
@@ -230,7 +251,8 @@ def align_translation(
     params["embedder"] = emb.name
     runs_n = min(cfg.max_bead, max(n, 1))
     runs_m = min(cfg.max_bead, max(m, 1))
-    if supports(emb, src_lang) and supports(emb, tgt_lang):
+    embedded = supports(emb, src_lang) and supports(emb, tgt_lang)
+    if embedded:
         s_runs = run_embeddings(emb, src, runs_n)
         t_runs = run_embeddings(emb, tgt, runs_m)
     else:
@@ -240,6 +262,10 @@ def align_translation(
         # every pair gets the same, uninformative similarity (0.5): lengths and shared items decide
         s_runs = [_flat_runs(n - k) for k in range(runs_n)]
         t_runs = [_flat_runs(m - k) for k in range(runs_m)]
+    s_dp, t_dp = s_runs, t_runs
+    if cfg.center and min(n, m) >= _CENTER_MIN and embedded:
+        # the DP compares centred vectors; bead scores stay plain cosines
+        s_dp, t_dp = _center(s_runs), _center(t_runs)
     same_lang = src_lang.split("-")[0].lower() == tgt_lang.split("-")[0].lower()
     len_src = np.concatenate([[0.0], np.cumsum([len(s) for s in src])])
     len_tgt = np.concatenate([[0.0], np.cumsum([len(t) for t in tgt])])
@@ -250,7 +276,7 @@ def align_translation(
         sc, tc = csr(char_items(s) for s in src), csr(char_items(t) for t in tgt)
     else:
         sc, tc = csr(cognate_items(s) for s in src), csr(cognate_items(t) for t in tgt)
-    lo, hi = _band(s_runs[0], t_runs[0], n, m, cfg)
+    lo, hi = _band(s_dp[0], t_dp[0], n, m, cfg)
     bead_a, bead_b = _bead_types(cfg)
     ok = (bead_a <= runs_n) & (bead_b <= runs_m)
     bead_a, bead_b = bead_a[ok], bead_b[ok]
@@ -260,7 +286,7 @@ def align_translation(
     from toolkit.align.dp import band_dp
 
     types, ends_i, ends_j = band_dp(
-        _pad_runs(s_runs, n), _pad_runs(t_runs, m), lo, hi, len_src, len_tgt, ratio,
+        _pad_runs(s_dp, n), _pad_runs(t_dp, m), lo, hi, len_src, len_tgt, ratio,
         sa[0], sa[1], ta[0], ta[1], sc[0], sc[1], tc[0], tc[1], bead_a, bead_b, p,
     )  # fmt: skip
     beads: list[Bead] = []
