@@ -28,6 +28,8 @@ bench: $(STAMP)  ## the benchmarks and evaluations (bench/README.md)
 	$(BIN)/python bench/dedup_bench.py
 	$(BIN)/python bench/align_eval.py
 	$(BIN)/python bench/align_bench.py
+	$(BIN)/python bench/scorers_eval.py
+	$(BIN)/python bench/scorers_bench.py
 
 clean:
 	rm -rf out .pytest_cache .mypy_cache .ruff_cache

@@ -193,7 +193,9 @@ def test_boilerplate_flags_head_tail_and_patterns() -> None:
         "13 users have voted.",
     ]
     flags = boilerplate_flags(lines)
-    assert flags == ["pattern", "head", None, None, "pattern", None, "tail", "pattern", "pattern"]
+    # "World" is a section label (a pattern); a label that is no pattern would be "head"
+    assert flags == ["pattern", "pattern", None, None, "pattern", None, "tail", "pattern", "pattern"]
+    assert boilerplate_flags(["Menu", "Turkey threatened on Thursday to strike jihadists."])[0] == "head"
 
 
 def test_align_texts_detects_languages_and_splits() -> None:

@@ -67,8 +67,23 @@ ExitZero = Annotated[bool, typer.Option("--exit-zero", help="Exit 0 even when re
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No progress or summary on stderr.")]
 
 
-def _pipeline_command(show_clusters: bool, doc: str) -> Any:
-    """A command over the whole pipeline; ``run`` and ``dedup`` differ only in what they print."""
+SourceLangs = Annotated[
+    str,
+    typer.Option("--source-lang", help="Languages translations may come from, comma-separated (a record's "
+                 "source_lang field overrides)."),
+]  # fmt: skip
+GlossaryArg = Annotated[
+    Optional[Path],  # noqa: UP045
+    typer.Option("--glossary", help="House-style glossary (TOML or JSON: [prefer] and [ban] tables)."),
+]
+RulesArg = Annotated[
+    Optional[list[Path]],  # noqa: UP045
+    typer.Option("--rules", help="Extra rule pack(s) in the format of toolkit/data/rules/fr-en.json."),
+]
+
+
+def _pipeline_command(show_clusters: bool, doc: str, dedup: bool = True) -> Any:
+    """A command over the pipeline; ``run``, ``dedup`` and ``score`` differ in their stages and what they print."""
 
     def command(
         inputs: InputsArg = None,
@@ -82,12 +97,32 @@ def _pipeline_command(show_clusters: bool, doc: str) -> Any:
         max_chars: MaxChars = 1_000_000,
         exit_zero: ExitZero = False,
         quiet: Quiet = False,
+        source_lang: SourceLangs = "fr,de,es,it,pt,nl",
+        glossary: GlossaryArg = None,
+        rules: RulesArg = None,
     ) -> None:
         from toolkit.config import RunConfig
         from toolkit.io.readers import ReaderOptions
+        from toolkit.scorers.run import ScorerConfig
 
         reader = ReaderOptions(text_key=text_key, id_key=id_key, max_chars=max_chars, input_format=input_format)
-        _execute(inputs, RunConfig(reader=reader), fmt, out, output, rejects, exit_zero, quiet, show_clusters)
+        langs = tuple(x.strip().lower() for x in source_lang.split(",") if x.strip())
+        for path in [glossary, *(rules or [])]:
+            if path is not None and not path.is_file():
+                raise _fail(f"{path}: no such file")
+        scorer = ScorerConfig(
+            source_langs=langs,
+            glossary=str(glossary) if glossary else None,
+            rule_packs=tuple(str(r) for r in rules or []),
+        )
+        try:
+            from toolkit.scorers.run import _family_funcs
+
+            _family_funcs(scorer)  # a bad glossary or rule pack fails here, before any output
+        except ValueError as exc:
+            raise _fail(str(exc)) from None
+        config = RunConfig(reader=reader, dedup=dedup, scorer_config=scorer)
+        _execute(inputs, config, fmt, out, output, rejects, exit_zero, quiet, show_clusters)
 
     command.__doc__ = doc
     return command
@@ -100,6 +135,13 @@ app.command("run")(
 )
 app.command("dedup")(
     _pipeline_command(True, "Cluster versions of one story (copies, re-translations, other languages); print clusters.")
+)
+app.command("score")(
+    _pipeline_command(
+        False,
+        "Run the artefact scorers alone (no clustering): findings with spans, severity, explanation and fix.",
+        dedup=False,
+    )
 )
 
 

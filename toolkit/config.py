@@ -10,6 +10,13 @@ from toolkit.io.readers import ReaderOptions
 
 if TYPE_CHECKING:
     from toolkit.dedup.cluster import DedupConfig
+    from toolkit.scorers.run import ScorerConfig
+
+
+def _scorer_default() -> ScorerConfig:
+    from toolkit.scorers.run import ScorerConfig
+
+    return ScorerConfig()
 
 
 def _dedup_default() -> DedupConfig:
@@ -29,6 +36,8 @@ class RunConfig:
     dedup_config: DedupConfig = field(default_factory=_dedup_default)
     # None: the whole input is one batch (clusters span it); N: cluster every N documents
     dedup_batch: int | None = None
+    scorers: bool = True
+    scorer_config: ScorerConfig = field(default_factory=_scorer_default)
 
     def params(self) -> dict[str, Any]:
         from toolkit import __version__
@@ -40,6 +49,7 @@ class RunConfig:
             "language": {**language.params(), "method": self.lang_method, "per_paragraph": self.paragraph_lang},
             "segmenter": segmenter_params(),
             "dedup": self.dedup_config.params() if self.dedup else None,
+            "scorers": self.scorer_config.params() if self.scorers else None,
         }
 
 

@@ -108,6 +108,10 @@ def default_steps(config: RunConfig) -> list[Step]:
     steps: list[Step] = [Normalize(), Language(per_paragraph=config.paragraph_lang, method=config.lang_method)]
     if config.dedup:
         steps.append(Dedup(config.dedup_config, batch_size=config.dedup_batch))
+    if config.scorers:
+        from toolkit.scorers.run import Scorers
+
+        steps.append(Scorers(config.scorer_config))
     steps.append(Quality())
     return steps
 

@@ -33,9 +33,14 @@ def _edge_like(line: str, max_words: int) -> bool:
     return not _END.search(s) and len(s.split()) < max_words
 
 
+CHROME_MAX_WORDS = 25  # page furniture is short; a long paragraph is the story
+
+
 def boilerplate_flags(lines: list[str]) -> list[str | None]:
     """For each line (or sentence): why it is page chrome ("pattern", "head", "tail"), or None."""
-    out: list[str | None] = ["pattern" if matches_pattern(x) else None for x in lines]
+    out: list[str | None] = [
+        "pattern" if len(x.split()) <= CHROME_MAX_WORDS and matches_pattern(x) else None for x in lines
+    ]
     for k, line in enumerate(lines):
         if out[k] is None and not _edge_like(line, HEAD_MAX_WORDS):
             break

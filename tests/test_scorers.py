@@ -1,0 +1,242 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, run_cli
+
+from toolkit.document import Finding, Severity
+from toolkit.scorers.base import Context, Story
+from toolkit.scorers.boilerplate import cleaned_text
+from toolkit.scorers.run import ScorerConfig, score_text
+
+
+def codes(text: str, families: tuple[str, ...] | None = None, **kw: object) -> list[tuple[str, str]]:
+    cfg = ScorerConfig(families=families) if families else ScorerConfig()
+    return [(f.code, f.text) for f in score_text(text, "en", cfg, **kw)]  # type: ignore[arg-type]
+
+
+def find(text: str, code: str, families: tuple[str, ...] | None = None) -> list[Finding]:
+    cfg = ScorerConfig(families=families) if families else ScorerConfig()
+    return [f for f in score_text(text, "en", cfg) if f.code == code]
+
+
+# names ---------------------------------------------------------------------------------
+
+
+def test_a_misspelled_name_beside_its_usual_spelling_is_flagged_with_the_fix() -> None:
+    text = (
+        "President Recep Tayyip Erdogan spoke on Monday. Erdogan said Turkey would act.\n\n"
+        '"We will not step back," said Recep Tayyip Ergodan in Ankara. Erdogan later left.'
+    )
+    f = find(text, "name.misspelling", ("names",))
+    assert [(x.text, x.fix, x.severity) for x in f] == [("Ergodan", "Erdogan", Severity.MAJOR)]
+
+
+def test_a_swapped_well_known_name_is_corrected_from_the_word_lists_alone() -> None:
+    f = find("The summit was called by Angela Merekl and Emmanuel Macron.", "name.misspelling", ("names",))
+    assert [(x.text, x.fix) for x in f] == [("Merekl", "Merkel")]
+
+
+def test_rare_real_names_are_not_corrected_into_words() -> None:
+    text = (
+        "Raed Saleh spoke in Kafranbel. Fuat Oktay met Hulusi Akar near Ariha, Khan Tuman and Tafeghaghte. "
+        "Dareen Khalifa and Jonas Gahr Støre commented. Oktay said more talks were needed."
+    )
+    assert [c for c in codes(text, ("names",)) if c[0] != "name.variant"] == []
+
+
+def test_two_unknown_spellings_of_one_name_are_an_inconsistency_not_a_verdict() -> None:
+    text = "Shelling hit Latmaneh on Monday.\n\nResidents of Latamneh fled north."
+    f = find(text, "name.inconsistent", ("names",))
+    assert sorted(x.text for x in f) == ["Latamneh", "Latmaneh"]
+    assert all(x.fix is None for x in f)  # a tie: the editor picks
+
+
+def test_story_evidence_from_other_versions_decides_the_spelling() -> None:
+    story = Story()
+    story.words.update({"Erdogan": 6, "Ergodan": 1})
+    f = score_text("Ergodan spoke in Ankara.", "en", ScorerConfig(families=("names",)), story=story)
+    assert [(x.code, x.fix) for x in f] == [("name.misspelling", "Erdogan")]
+
+
+def test_compound_written_several_ways() -> None:
+    text = "A ceasefire was agreed. The cease-fire held. Then the cease-fire broke."
+    f = find(text, "spelling.inconsistent", ("names",))
+    assert {x.text for x in f} == {"ceasefire", "cease-fire"}
+    assert [x.fix for x in f if x.text == "ceasefire"] == ["cease-fire"]
+
+
+def test_common_word_misspellings() -> None:
+    f = find("The vehicle was removed around noon the smae day, anyhwere else.", "spelling.misspelling", ("names",))
+    assert [(x.text, x.fix) for x in f] == [("smae", "same"), ("anyhwere", "anywhere")]
+
+
+# untranslated --------------------------------------------------------------------------
+
+
+def test_exonyms_and_source_words_left_in_the_translation() -> None:
+    text = "Fighting continued in Idleb, said Vladimir Poutine, and the troops left mieux prepared."
+    got = codes(text, ("untranslated",))
+    assert ("untranslated.exonym", "Idleb") in got and ("untranslated.exonym", "Poutine") in got
+    assert ("untranslated.word", "mieux") in got
+    sev = {f.text: f.severity for f in score_text(text, "en", ScorerConfig(families=("untranslated",)))}
+    assert sev["Poutine"] is Severity.MAJOR and sev["Idleb"] is Severity.MINOR
+
+
+def test_loanwords_names_and_english_function_words_stay_unflagged() -> None:
+    text = (
+        "The de facto ruler met Smith et al. in a café; Le Monde and François Hollande reported the coup. "
+        "They pour money into the regime, a fait accompli."
+    )
+    assert codes(text, ("untranslated",)) == []
+
+
+def test_an_untranslated_sentence_is_identified_with_names_masked() -> None:
+    text = "The talks ended.\nLes deux pays avaient signé un accord prévoyant la fin des combats dans la région."
+    assert any(c == "untranslated.segment" for c, _ in codes(text, ("untranslated",)))
+
+
+def test_other_source_languages() -> None:
+    f = score_text("The delegation flew to Moskau and then to Genf.", "en", ScorerConfig(families=("untranslated",)))
+    assert [(x.text, x.fix) for x in f] == [("Moskau", "Moscow"), ("Genf", "Geneva")]
+
+
+# rules ---------------------------------------------------------------------------------
+
+
+def test_false_friends_and_calques_with_explanation_and_fix() -> None:
+    text = (
+        "In this tribune, 14 countries call for calm. It was a pass of arms. The deal provided for "
+        "the election of Turkish observation posts. He has lived there since five years."
+    )
+    f = [x for x in score_text(text, "en", ScorerConfig(families=("rules",)))]
+    assert [x.evidence["rule"] for x in f] == ["tribune", "pass-of-arms", "erection-election", "since-duration"]
+    assert all(x.message and x.fix for x in f)
+    assert next(x for x in f if x.evidence["rule"] == "erection-election").severity is Severity.CRITICAL
+
+
+def test_rules_leave_ordinary_english_alone() -> None:
+    text = (
+        "The Chicago Tribune reported it. She has lived there since 2015. A dozen people attended the election "
+        "of the new mayor. The actual figures were lower."
+    )
+    assert codes(text, ("rules",)) == []
+
+
+def test_user_rule_pack_and_bad_pack(tmp_path: Path) -> None:
+    pack = {"pair": "fr-en", "rules": [{"id": "x", "pattern": "\\bbig deal\\b", "explain": "house rule", "fix": "y"}]}
+    p = tmp_path / "pack.json"
+    p.write_text(json.dumps(pack), encoding="utf-8")
+    f = score_text("It was a big deal.", "en", ScorerConfig(families=("rules",), rule_packs=(str(p),)))
+    assert [x.evidence["rule"] for x in f] == ["x"]
+    p.write_text(json.dumps({"pair": "fr-en", "rules": [{"id": "bad", "pattern": "(", "explain": "e"}]}))
+    with pytest.raises(ValueError, match="rule 0"):
+        score_text("x", "en", ScorerConfig(families=("rules",), rule_packs=(str(p),)))
+
+
+# typography ----------------------------------------------------------------------------
+
+
+def test_french_quote_spacing_and_punctuation() -> None:
+    text = '" We will not step back, " said the minister. He spoke in Syria . Then: « Enough ».'
+    got = [c for c, _ in codes(text, ("typography",))]
+    assert got.count("typography.quote_spacing") >= 2
+    assert "typography.space_before_punct" in got and "typography.guillemets" in got
+
+
+def test_quote_parity_does_not_fire_on_correct_quotes() -> None:
+    text = (
+        'He said "we will go" and she said "no". The "regime" fell.\n\n'
+        '"A long quotation continues into the next paragraph.\n\n'
+        "\"And ends here,\" he said. It's the 1990s' style."
+    )
+    assert codes(text, ("typography",)) == []
+
+
+def test_unclosed_and_mismatched_quotes() -> None:
+    got = [c for c, _ in codes('He said "we will defend our interests.\n\nThen he left.', ("typography",))]
+    assert got == ["typography.quote_unclosed"]
+    got = [c for c, _ in codes('He said “the situation is dire" and left.', ("typography",))]
+    assert "typography.quote_mismatch" in got
+
+
+def test_no_break_spaces_are_neutral_notes() -> None:
+    f = score_text("Line one\u00a0two.\n\u00a0\nEnd.", "en", ScorerConfig(families=("typography",)))
+    assert [(x.code, x.severity) for x in f] == [("typography.nbsp", Severity.NEUTRAL)] * 2
+
+
+# numbers, facts, boilerplate -----------------------------------------------------------
+
+
+def test_number_formats_left_in_the_source_convention() -> None:
+    text = "Turkey hosts 3,7 millions refugees; 9 000 fled at 12 h 00. By AFP - Feb 13,2020."
+    got = {c: t for c, t in codes(text, ("numbers",))}
+    assert got.keys() == {"number.decimal_comma", "number.space_thousands", "number.time_format", "number.date_format"}
+    assert codes("In 2018 100 people and 3,700 others met at 12:00 on 3.7 million.", ("numbers",)) == []
+
+
+def test_facts_that_disagree_and_explainable_differences() -> None:
+    text = (
+        "Turkey hosts more than 3.6 million Syrian refugees. Later: Turkey hosts 3.5 million Syrian refugees. "
+        "14 Turks were killed, among them 13 soldiers."
+    )
+    f = find(text, "fact.inconsistent", ("facts",))
+    assert sorted(x.text for x in f) == ["3.5 million", "3.6 million"]
+
+
+def test_boilerplate_lines_and_cleaned_text() -> None:
+    text = (
+        "You are here\n\nTurkey threatened on Thursday to strike jihadists in Idlib, the minister said.\n\n"
+        "13 users have voted.\n\nDownload the app\n\n• Syria\n• Turkey\n"
+    )
+    f = score_text(text, "en", ScorerConfig(families=("boilerplate",)))
+    assert [x.text for x in f] == ["You are here", "13 users have voted.", "Download the app", "• Syria", "• Turkey"]
+    assert cleaned_text(text, f) == "Turkey threatened on Thursday to strike jihadists in Idlib, the minister said.\n"
+
+
+def test_lines_a_source_repeats_on_many_pages_are_chrome() -> None:
+    ctx_text = "A real paragraph about the talks in Geneva ends here.\n\nSubscribe to our daily briefing today\n"
+    from toolkit.scorers import boilerplate
+
+    ctx = Context(ctx_text, "en", repeated_lines=frozenset({"A real paragraph about the talks in Geneva ends here."}))
+    assert [f.evidence["reason"] for f in boilerplate.score(ctx)] == ["repeated", "pattern"]
+
+
+# house style, pipeline, CLI ------------------------------------------------------------
+
+
+def test_glossary_prefers_and_bans(tmp_path: Path) -> None:
+    g = tmp_path / "house.toml"
+    g.write_text('[prefer]\n"cease-fire" = "ceasefire"\n[ban]\n"Daesh" = "write Islamic State"\n', encoding="utf-8")
+    f = score_text("A cease-fire with Daesh.", "en", ScorerConfig(families=(), glossary=str(g)))
+    assert [(x.code, x.fix) for x in f] == [("style.glossary", "ceasefire"), ("style.banned", None)]
+
+
+def test_seeds_run_flags_the_known_artefacts_and_quality_drops() -> None:
+    from toolkit.pipeline import run
+
+    docs = {d.id[:3]: d for d in run()}
+    f002 = {(f.code, f.text) for f in docs["002"].findings}
+    assert ("name.misspelling", "Ergodan") in f002 and ("name.misspelling", "Merekl") in f002
+    assert ("untranslated.exonym", "Poutine") in f002
+    assert docs["002"].quality is not None and docs["001"].quality is not None
+    assert docs["002"].quality < docs["001"].quality  # the machine translation scores lower than the wire copy
+
+
+def test_scoring_is_deterministic() -> None:
+    text = (ROOT / "seeds").glob("002_*.txt").__next__().read_text(encoding="utf-8")
+    a = [f.to_dict() for f in score_text(text)]
+    b = [f.to_dict() for f in score_text(text)]
+    assert a == b and len(a) > 20
+
+
+def test_cli_score_writes_findings_and_rejects_a_bad_glossary(tmp_path: Path) -> None:
+    res = run_cli("score", str(ROOT / "seeds"), "--format", "csv", "-o", "-", "-q")
+    assert res.returncode == 0, res.stderr
+    assert b"name.misspelling" in res.stdout and b"Ergodan" in res.stdout
+    bad = tmp_path / "g.toml"
+    bad.write_text("[prefer\n", encoding="utf-8")
+    res = run_cli("score", str(ROOT / "seeds"), "--glossary", str(bad), "-q")
+    assert res.returncode == 2 and b"glossary" in res.stderr

@@ -1,0 +1,68 @@
+"""Word frequencies (wordfreq's Zipf scale: 0 = never seen, 3 = once per million words, 7 = "the")."""
+
+from __future__ import annotations
+
+import math
+from functools import lru_cache
+
+_LETTERS = "abcdefghijklmnopqrstuvwxyzàâäçéèêëîïôöûùüÿñáíóúßãõœæ'"
+
+
+@lru_cache(maxsize=16)
+def _freqs(lang: str) -> dict[str, float]:
+    from wordfreq import available_languages, get_frequency_dict
+
+    if lang not in available_languages():
+        return {}
+    return get_frequency_dict(lang)
+
+
+def has_lang(lang: str) -> bool:
+    return bool(_freqs(lang))
+
+
+@lru_cache(maxsize=16)
+def _zipfs(lang: str) -> dict[str, float]:
+    # wordfreq's frequencies, converted once to the Zipf scale
+    return {w: round(math.log10(f) + 9.0, 2) for w, f in _freqs(lang).items()}
+
+
+def zipf(word: str, lang: str) -> float:
+    """Zipf frequency of a lower-case word (0.0 when unknown)."""
+    return _zipfs(lang).get(word, 0.0)
+
+
+@lru_cache(maxsize=16)
+def top_words(lang: str, min_zipf: float) -> frozenset[str]:
+    """The words of a language at or above a Zipf frequency (its function words at 6)."""
+    return frozenset(w for w, z in _zipfs(lang).items() if z >= min_zipf)
+
+
+def edits1(word: str) -> set[str]:
+    """Strings one Damerau edit away (a swap of neighbours counts as one)."""
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    out = {a + b[1:] for a, b in splits if b}
+    out |= {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
+    out |= {a + c + b[1:] for a, b in splits if b for c in _LETTERS}
+    out |= {a + c + b for a, b in splits for c in _LETTERS}
+    out.discard(word)
+    return out
+
+
+def damerau(a: str, b: str) -> int:
+    """Optimal-string-alignment distance (adjacent transpositions count as one edit)."""
+    from rapidfuzz.distance import OSA
+
+    return int(OSA.distance(a, b))
+
+
+@lru_cache(maxsize=65536)
+def best_neighbour(word: str, lang: str, min_zipf: float) -> tuple[str, float] | None:
+    """The most frequent word one edit from ``word`` with a Zipf frequency of at least ``min_zipf``."""
+    zipfs = _zipfs(lang)
+    best: tuple[str, float] | None = None
+    for cand in edits1(word):
+        z = zipfs.get(cand)
+        if z is not None and z >= min_zipf and (best is None or z > best[1] or (z == best[1] and cand < best[0])):
+            best = (cand, z)
+    return best

@@ -1,0 +1,133 @@
+"""Run the scorer families over documents: one text (``score_text``) or a pipeline step
+(``Scorers``) that first gathers what a batch knows about each story and each source."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from toolkit.document import Document, Finding
+from toolkit.scorers.base import DEFAULT_SOURCE_LANGS, Context, Story
+
+# earlier families win when two flag the same span (an exonym is not also a misspelling)
+FAMILIES = ("boilerplate", "untranslated", "rules", "names", "typography", "numbers", "facts")
+
+
+@dataclass(slots=True)
+class ScorerConfig:
+    families: tuple[str, ...] = FAMILIES
+    # languages a translation may come from; a record's "source_lang" field narrows it
+    source_langs: tuple[str, ...] = DEFAULT_SOURCE_LANGS
+    glossary: str | None = None
+    rule_packs: tuple[str, ...] = ()
+    batch: int = 1000  # documents whose stories and sources are pooled for evidence
+    repeat_min: int = 3  # a line on this many pages of one source is its template
+
+    def params(self) -> dict[str, Any]:
+        from importlib.metadata import version
+
+        return {**asdict(self), "wordfreq": version("wordfreq")}
+
+
+def _family_funcs(cfg: ScorerConfig) -> list[tuple[str, Callable[[Context], list[Finding]]]]:
+    from toolkit.scorers import boilerplate, facts, names, numbers, rules, typography, untranslated
+
+    extra: dict[str, Any] = {}
+    for p in cfg.rule_packs:
+        pair, pack = rules.load_pack(Path(p))
+        extra[pair] = extra.get(pair, ()) + pack
+    table: dict[str, Callable[[Context], list[Finding]]] = {
+        "names": names.score,
+        "untranslated": untranslated.score,
+        "rules": lambda ctx: rules.score(ctx, extra),
+        "typography": typography.score,
+        "numbers": numbers.score,
+        "boilerplate": boilerplate.score,
+        "facts": facts.score,
+    }
+    unknown = [f for f in cfg.families if f not in table]
+    if unknown:
+        raise ValueError(f"unknown scorer families: {', '.join(unknown)} (known: {', '.join(FAMILIES)})")
+    funcs = [(f, table[f]) for f in cfg.families]
+    if cfg.glossary:
+        from toolkit.scorers.glossary import Glossary
+
+        g = Glossary.load(Path(cfg.glossary))
+        funcs.append(("glossary", g.score))
+    return funcs
+
+
+def score_context(ctx: Context, funcs: list[tuple[str, Callable[[Context], list[Finding]]]]) -> list[Finding]:
+    out: list[Finding] = []
+    spans: set[tuple[int, int]] = set()
+    for _, f in funcs:
+        for x in f(ctx):
+            if (x.start, x.end) not in spans:
+                spans.add((x.start, x.end))
+                out.append(x)
+    out.sort(key=lambda f: (f.start, f.end, f.code, f.message))
+    return out
+
+
+def score_text(text: str, lang: str = "en", config: ScorerConfig | None = None, **ctx_args: Any) -> list[Finding]:
+    """Findings for one text (the Python face of ``wirecheck score`` for a single document)."""
+    cfg = config or ScorerConfig()
+    ctx = Context(text, lang, cfg.source_langs, **ctx_args)
+    return score_context(ctx, _family_funcs(cfg))
+
+
+def _source_langs(doc: Document, cfg: ScorerConfig) -> tuple[str, ...]:
+    src = doc.record.get("source_lang") if isinstance(doc.record, dict) else None
+    if isinstance(src, str) and src:
+        return (src.lower().split("-")[0],)
+    return cfg.source_langs
+
+
+class Scorers:
+    """Pipeline step: findings for every accepted document, with story and source evidence."""
+
+    name = "scorers"
+
+    def __init__(self, config: ScorerConfig | None = None) -> None:
+        self.config = config or ScorerConfig()
+        self.funcs = _family_funcs(self.config)
+
+    def __call__(self, docs: Iterable[Document]) -> Iterator[Document]:
+        batch: list[Document] = []
+        for doc in docs:
+            batch.append(doc)
+            if len(batch) >= self.config.batch:
+                yield from self._batch(batch)
+                batch = []
+        yield from self._batch(batch)
+
+    def _batch(self, docs: list[Document]) -> Iterator[Document]:
+        from toolkit.scorers.facts import quantities
+        from toolkit.scorers.names import story_words
+
+        ok = [d for d in docs if d.ok]
+        stories: dict[str, Story] = defaultdict(Story)
+        for d in ok:
+            if d.cluster is None:
+                continue
+            st = stories[d.cluster.id]
+            st.words.update(story_words(d.text))
+            for fact, n in quantities(d.text, d.lang):
+                st.facts.setdefault(fact, set()).add((n.value, d.id))
+        per_source: dict[str, Counter[str]] = defaultdict(Counter)
+        for d in ok:
+            if d.source:
+                per_source[d.source].update({line.strip() for line in d.text.split("\n") if len(line.strip()) > 1})
+        for d in docs:
+            if d.ok:
+                members = stories.get(d.cluster.id) if d.cluster is not None else None
+                story = members if members is not None and d.cluster is not None and d.cluster.of != "" else None
+                repeated = frozenset(
+                    line for line, c in per_source.get(d.source or "", Counter()).items() if c >= self.config.repeat_min
+                )
+                ctx = Context(d.text, d.lang, _source_langs(d, self.config), story, d.id, repeated)
+                d.findings.extend(score_context(ctx, self.funcs))
+            yield d

@@ -1,0 +1,214 @@
+"""Source-language forms left in a translation: exonyms (Idleb, Poutine), words (mieux), whole spans.
+
+Three kinds of evidence, none of them a list of one story's strings:
+- an exonym table per language pair (``toolkit/data/exonyms.json``): place and person
+  names as the source language writes them;
+- the frequency gap of a lower-case word between a candidate source language and the
+  document's language (wordfreq: "respectivement" fr 4.25, en 0; "mieux" fr 5.67, en
+  1.79), sparing the loanwords English has adopted (``toolkit/data/loanwords.txt``);
+- per-line language identification with names masked, for sentences left untranslated.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from importlib import resources
+
+import regex
+
+from toolkit.document import Finding, Severity
+from toolkit.scorers.base import Context, Token
+from toolkit.scorers.lexicon import has_lang, top_words, zipf
+
+GAP = 2.0  # Zipf points the word is more frequent in the source language
+SOURCE_MIN = 3.0  # the word is common there
+TARGET_MAX = 3.0  # and uncommon in the document's language
+FUNCTION_MIN = 6.0  # a top-frequency function word of the source ("et", "le") ...
+FUNCTION_GAP = 2.5  # ... may be flagged even though English has it in fixed phrases
+
+
+@lru_cache(maxsize=1)
+def _exonyms() -> dict[str, dict[str, tuple[str, str]]]:
+    raw = json.loads(resources.files("toolkit.data").joinpath("exonyms.json").read_text(encoding="utf-8"))
+    out: dict[str, dict[str, tuple[str, str]]] = {}
+    for pair, kinds in raw.items():
+        if pair.startswith("_"):
+            continue
+        table = out.setdefault(pair, {})
+        for kind, forms in kinds.items():
+            for src, tgt in forms.items():
+                table[src] = (tgt, kind)
+    return out
+
+
+@lru_cache(maxsize=16)
+def _exonym_re(pair: str) -> regex.Pattern[str] | None:
+    table = _exonyms().get(pair)
+    if not table:
+        return None
+    alts = "|".join(regex.escape(k) for k in sorted(table, key=lambda k: (-len(k), k)))
+    return regex.compile(rf"(?<![\p{{L}}\p{{M}}\-])(?:{alts})(?![\p{{L}}\p{{M}}])")
+
+
+@lru_cache(maxsize=1)
+def _loanwords() -> tuple[frozenset[str], regex.Pattern[str]]:
+    text = resources.files("toolkit.data").joinpath("loanwords.txt").read_text(encoding="utf-8")
+    items = [x.strip().casefold() for x in text.splitlines() if x.strip() and not x.startswith("#")]
+    single = frozenset(x for x in items if " " not in x)
+    multi = sorted((x for x in items if " " in x), key=len, reverse=True)
+    pat = regex.compile(r"(?<!\p{L})(?:" + "|".join(regex.escape(x) for x in multi) + r")(?!\p{L})", regex.IGNORECASE)
+    return single, pat
+
+
+def score(ctx: Context) -> list[Finding]:
+    out = _exonym_findings(ctx)
+    segments = _segments(ctx)  # a whole passage left untranslated is one finding, not one per word
+    taken = [(f.start, f.end) for f in out + segments]
+    out += segments
+    out += [f for f in _gap_words(ctx) if not any(s < f.end and f.start < e for s, e in taken)]
+    return out
+
+
+def _exonym_findings(ctx: Context) -> list[Finding]:
+    out = []
+    for src in ctx.source_langs:
+        pair = f"{src}-{ctx.lang}"
+        pat = _exonym_re(pair)
+        if pat is None:
+            continue
+        table = _exonyms()[pair]
+        for m in pat.finditer(ctx.text):
+            target, kind = table[m.group()]
+            out.append(ctx.finding(
+                "untranslated.exonym", "Accuracy/Untranslated",
+                Severity.MAJOR if kind == "person" else Severity.MINOR, m.start(), m.end(),
+                f"'{m.group()}' is the {src} form of this {kind} name; {ctx.lang} writes '{target}'",
+                target, source_lang=src,
+            ))  # fmt: skip
+    return out
+
+
+_SPLIT = regex.compile(r"[-'’]")
+
+
+def _parts(word: str) -> list[str]:
+    return [p for p in _SPLIT.split(word) if p]
+
+
+@lru_cache(maxsize=64)
+def _function_words(langs: tuple[str, ...]) -> frozenset[str]:
+    out: frozenset[str] = frozenset()
+    for src in langs:
+        out |= top_words(src, FUNCTION_MIN)
+    return out
+
+
+def _gap(tok: Token, ctx: Context) -> tuple[str, float, float] | None:
+    """(source language, its Zipf, the target's Zipf) when the word reads as source language."""
+    return _gap_word(tok.lower, ctx.lang, ctx.source_langs)
+
+
+@lru_cache(maxsize=200_000)
+def _gap_word(w: str, lang: str, source_langs: tuple[str, ...]) -> tuple[str, float, float] | None:
+    parts = _parts(w)
+    if not parts:
+        return None
+    if len(parts) == 1 and zipf(w, lang) >= TARGET_MAX and w not in _function_words(source_langs):
+        return None  # a common word of the document's language (most tokens stop here)
+    zt = max(zipf(w, lang), min(zipf(p, lang) for p in parts)) if len(parts) > 1 else zipf(w, lang)
+    best: tuple[str, float, float] | None = None
+    for src in source_langs:
+        if src == lang or not has_lang(src):
+            continue
+        zs = zipf(w, src) if len(parts) == 1 else max(zipf(w, src), min(zipf(p, src) for p in parts))
+        ok = zs >= SOURCE_MIN and zs - zt >= GAP and zt < TARGET_MAX
+        # (a longer word English uses on its own, like the verb "pour", is not one)
+        ok = ok or (zs >= FUNCTION_MIN and zs - zt >= FUNCTION_GAP and (len(w) <= 3 or zt < 4.0))
+        # an inflected form the source lists know, in letters the target does not use ("résistez")
+        ok = ok or (zt < 1.0 and zs >= 1.0 and _foreign_letters(w, lang))
+        if ok and (best is None or zs - zt > best[1] - best[2]):
+            best = (src, zs, zt)
+    return best
+
+
+_NATIVE = {"en": frozenset("abcdefghijklmnopqrstuvwxyz'-")}
+
+
+def _foreign_letters(word: str, lang: str) -> bool:
+    native = _NATIVE.get(lang)
+    return native is not None and any(c not in native for c in word)
+
+
+def _gap_words(ctx: Context) -> list[Finding]:
+    single, multi = _loanwords()
+    spared: list[tuple[int, int]] | None = None  # established phrases ("de facto"), found when needed
+    hits: list[tuple[Token, tuple[str, float, float]]] = []
+    toks = ctx.tokens
+    for k, t in enumerate(toks):
+        if t.capitalised and not t.initial:
+            continue  # names are masked: "Le Monde", "Hollande"
+        if t.text.isupper() or t.lower in single:
+            continue
+        g = _gap(t, ctx)
+        if g is None:
+            continue
+        if spared is None:
+            spared = [m.span() for m in multi.finditer(ctx.text)]
+        if any(s <= t.start < e for s, e in spared):
+            continue
+        if g[1] >= FUNCTION_MIN and not (g[1] - g[2] >= GAP and g[2] < TARGET_MAX):
+            # a function word English also uses ("et al.", "la", "de facto"): only between
+            # two words that are plainly the document's language
+            prev = toks[k - 1] if k else None
+            nxt = toks[k + 1] if k + 1 < len(toks) else None
+            if prev is None or nxt is None or _gap(prev, ctx) or _gap(nxt, ctx):
+                continue
+            if zipf(prev.lower, ctx.lang) < 2.0 or zipf(nxt.lower, ctx.lang) < 2.0 or nxt.capitalised:
+                continue
+            if ctx.text[t.end : t.end + 1] == ".":
+                continue
+        hits.append((t, g))
+    # neighbouring hits are one untranslated phrase
+    out = []
+    k = 0
+    while k < len(hits):
+        j = k
+        while j + 1 < len(hits) and regex.fullmatch(r"[\s\u00a0]*", ctx.text[hits[j][0].end : hits[j + 1][0].start]):
+            j += 1
+        first, last = hits[k][0], hits[j][0]
+        src, zs, zt = hits[k][1]
+        words = ctx.text[first.start : last.end]
+        out.append(ctx.finding(
+            "untranslated.word", "Accuracy/Untranslated", Severity.MAJOR, first.start, last.end,
+            f"'{words}' reads as {src}, not {ctx.lang} (word frequency {src} {zs:.1f} vs {ctx.lang} {zt:.1f})",
+            None, source_lang=src, zipf_source=round(zs, 2), zipf_target=round(zt, 2),
+        ))  # fmt: skip
+        k = j + 1
+    return out
+
+
+def _segments(ctx: Context) -> list[Finding]:
+    """Lines (or sentences) of at least six words identified as another language, names masked."""
+    import bisect
+
+    from toolkit.text.language import evidence, mask_names
+
+    out = []
+    starts = [t.start for t in ctx.tokens]
+    for s, e in ctx.lines:
+        line = ctx.text[s:e]
+        if len(line.split()) < 6:
+            continue
+        lo, hi = bisect.bisect_left(starts, s), bisect.bisect_left(starts, e)
+        words = [t for t in ctx.tokens[lo:hi] if not t.capitalised]
+        if not words or sum(zipf(t.lower, ctx.lang) < TARGET_MAX for t in words) < 0.4 * len(words):
+            continue  # most words are common in the document's language: not worth identifying
+        res = evidence(mask_names(line)).decide()
+        if res.lang not in ("und", ctx.lang) and res.lang in ctx.source_langs and res.prob >= 0.95:
+            out.append(ctx.finding(
+                "untranslated.segment", "Accuracy/Untranslated", Severity.MAJOR, s, e,
+                f"this passage is in {res.lang}, not {ctx.lang}: left untranslated",
+                None, source_lang=res.lang, prob=round(res.prob, 3),
+            ))  # fmt: skip
+    return out
