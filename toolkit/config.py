@@ -70,6 +70,13 @@ def signature(params: dict[str, Any]) -> str:
     dd = params.get("dedup")
     if dd:
         parts.append(f"dedup:datasketch-{dd['datasketch']},{dd['scheme']},perm{dd['num_perm']},seed{dd['seed']}")
+    sc = params.get("scorers")
+    if sc:
+        extra = ",glossary" if sc.get("glossary") else ""
+        extra += f",packs{len(sc['rule_packs'])}" if sc.get("rule_packs") else ""
+        parts.append(
+            f"scorers:{'+'.join(sc['families'])},wordfreq-{sc['wordfreq']},src{'+'.join(sc['source_langs'])}{extra}"
+        )
     return "|".join(parts)
 
 
