@@ -30,6 +30,7 @@ bench: $(STAMP)  ## the benchmarks and evaluations (bench/README.md)
 	$(BIN)/python bench/align_bench.py
 	$(BIN)/python bench/scorers_eval.py
 	$(BIN)/python bench/scorers_bench.py
+	$(BIN)/python bench/compare_eval.py
 
 clean:
 	rm -rf out .pytest_cache .mypy_cache .ruff_cache

@@ -352,6 +352,91 @@ def align(
         _stderr().print(f"wirecheck: {note}", markup=False)
 
 
+class CompareMode(StrEnum):
+    auto = "auto"
+    translation = "translation"
+    rewrite = "rewrite"
+
+
+def _read_text_file(path: Path) -> str:
+    from toolkit.io.readers import decode_text
+
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise _fail(f"cannot read {path}: {exc.strerror or exc}") from None
+    text, _ = decode_text(data)
+    if text is None:
+        raise _fail(f"{path}: not text in UTF-8, UTF-16 or Windows-1252")
+    return text
+
+
+@app.command("compare")
+def compare_cmd(
+    source: Annotated[Path, typer.Argument(help="One version (the reference: a source text or the wire copy).")],
+    target: Annotated[Path, typer.Argument(help="The other version (a translation, an MT, a republished copy).")],
+    mode: Annotated[
+        CompareMode,
+        typer.Option("--mode", help="auto: translation across languages, rewrite within one language."),
+    ] = CompareMode.auto,
+    src_lang: SrcLang = None,
+    tgt_lang: TgtLang = None,
+    presplit: Annotated[bool, typer.Option("--presplit", help="The files hold one sentence a line.")] = False,
+    fmt: Annotated[AlignFormat, typer.Option("--format", help="table (pairs with chrF and flags) or jsonl.")] = (
+        AlignFormat.table
+    ),
+    output: OutputArg = "-",
+) -> None:
+    """Compare two versions of a story: aligned pairs with sacrebleu scores, and where they disagree."""
+    import orjson
+
+    from toolkit.compare.core import compare
+
+    texts = [_read_text_file(p) for p in (source, target)]
+    res = compare(texts[0], texts[1], src_lang, tgt_lang, None if mode is CompareMode.auto else mode.value, presplit)
+    out = sys.stdout if output == "-" else open(output, "w", encoding="utf-8")  # noqa: SIM115
+    try:
+        if fmt is AlignFormat.jsonl:
+            for rec in [res.summary(), *res.bead_records(), *res.finding_records()]:
+                out.write(orjson.dumps(rec).decode() + "\n")
+        else:
+            _print_comparison(res, out)
+    finally:
+        if out is not sys.stdout:
+            out.close()
+
+
+def _print_comparison(res: Any, out: Any) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    flags: dict[tuple[str, int], list[str]] = {}
+    for side, f in res.findings:
+        spans = res.src.spans if side == "src" else res.tgt.spans
+        for k, (s, e) in enumerate(spans):
+            if s <= f.start < max(e, s + 1):
+                flags.setdefault((side, k), []).append(f.code.removeprefix("compare."))
+                break
+    same = bool(res.corpus)
+    table = Table(title=f"{res.src.lang} ↔ {res.tgt.lang}: {res.alignment.params['mode']} mode", show_lines=True)
+    table.add_column(res.src.lang, ratio=1)
+    table.add_column(res.tgt.lang, ratio=1)
+    table.add_column("chrF" if same else "sim", justify="right", no_wrap=True)
+    table.add_column("flags", no_wrap=False)
+    for b, sc in zip(res.alignment.beads, res.pair_scores, strict=True):
+        fl = sorted({x for i in b.src for x in flags.get(("src", i), [])} | {
+            x for j in b.tgt for x in flags.get(("tgt", j), [])})  # fmt: skip
+        if b.note == "boilerplate":
+            fl = ["boilerplate", *fl]
+        score = "—" if not sc else f"{sc['chrf']:.1f}" if "chrf" in sc else f"{sc['similarity']:.2f}"
+        table.add_row(" ".join(res.src.sentences[i] for i in b.src), " ".join(res.tgt.sentences[j] for j in b.tgt),
+                      score, ", ".join(fl))  # fmt: skip
+    console = Console(file=out, highlight=False, markup=False, width=None if out.isatty() else 160)
+    console.print(table)
+    for name, value in res.corpus.items():
+        console.print(f"{name} = {value:.2f}   ({res.signatures[name]})")
+
+
 def _print_beads(src: list[str], tgt: list[str], res: Any, out: Any) -> None:
     from rich.console import Console
     from rich.table import Table

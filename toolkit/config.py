@@ -37,9 +37,12 @@ class RunConfig:
     # None: the whole input is one batch (clusters span it); N: cluster every N documents
     dedup_batch: int | None = None
     scorers: bool = True
+    compare: bool = True  # align and compare the versions of every multi-version cluster
     scorer_config: ScorerConfig = field(default_factory=_scorer_default)
 
     def params(self) -> dict[str, Any]:
+        from importlib.metadata import version
+
         from toolkit import __version__
         from toolkit.text import language
 
@@ -50,6 +53,9 @@ class RunConfig:
             "segmenter": segmenter_params(),
             "dedup": self.dedup_config.params() if self.dedup else None,
             "scorers": self.scorer_config.params() if self.scorers else None,
+            "compare": {"metrics": f"sacrebleu-{version('sacrebleu')}", "align": "toolkit.align"}
+            if self.compare and self.dedup
+            else None,
         }
 
 

@@ -112,6 +112,10 @@ def default_steps(config: RunConfig) -> list[Step]:
         from toolkit.scorers.run import Scorers
 
         steps.append(Scorers(config.scorer_config))
+    if config.dedup and config.compare:
+        from toolkit.compare.step import CompareVersions
+
+        steps.append(CompareVersions())
     steps.append(Quality())
     return steps
 

@@ -1,0 +1,259 @@
+"""Bilingual checks on aligned sentence pairs, in the style of translator QA tools
+(Xbench, pofilter's ideas; no code of theirs): numbers, names, untranslated copies,
+omissions and additions, quotations. Each returns ``(side, code, message, fix, start, end)``
+tuples with offsets inside the sentence of that side."""
+
+from __future__ import annotations
+
+import json
+import unicodedata
+from collections import Counter
+from functools import lru_cache
+from importlib import resources
+
+import regex
+
+from toolkit.scorers.base import WORD
+from toolkit.scorers.lexicon import zipf
+from toolkit.text.numbers import find_numbers, number_words
+
+Issue = tuple[str, str, str, str | None, int, int]  # side, code, message, fix, start, end
+VOCAB_MIN = 4.5  # a capitalised word this frequent, and only in its own language, is vocabulary
+INITIAL_MIN = 4.5  # a sentence's first word this frequent is capitalised by position only
+TRANSLATED_MIN = 0.6  # cosine of a capitalised word to a word of the other side that translates it
+_ELISION = regex.compile(r"^(?:[ldjmnstc]|qu|jusqu|lorsqu|puisqu)['’]", regex.IGNORECASE)
+_MILITARY = regex.compile(r"^([01]\d|2[0-3])([0-5]\d)$")
+_CLOCK_AFTER = regex.compile(r"\s*(?:GMT|UTC|hrs|hours|h\b|Uhr|heures)", regex.IGNORECASE)
+
+
+def fold(word: str) -> str:
+    d = unicodedata.normalize("NFKD", word.casefold())
+    return "".join(c for c in d if not unicodedata.combining(c)).replace("’", "'")
+
+
+# numbers -------------------------------------------------------------------------------
+
+
+def number_keys(text: str, lang: str) -> list[tuple[str, int, int]]:
+    """(key, start, end) of the numbers of a sentence in a language-independent form."""
+    out = []
+    for n in find_numbers(text, lang):
+        key = n.key
+        m = _MILITARY.match(n.text)
+        if m and _CLOCK_AFTER.match(text, n.end):
+            key = f"t:{int(m.group(1))}:{m.group(2)}"  # "1200 GMT" is the time 12:00
+        out.append((key, n.start, n.end))
+    return out
+
+
+def _value(key: str) -> str:
+    v = key.split(":", 1)[1]
+    # a year and its decade's two digits ("the 1970s" / "les années 70") count as one number
+    return v[2:] if len(v) == 4 and v[:2] in ("19", "20") and v.isdigit() else v
+
+
+def _spelled(text: str, lang: str) -> list[tuple[str, int, int]]:
+    """Numbers written as words ("trois", "seven")."""
+    words = number_words(lang)
+    return [(f"n:{v}", m.start(), m.end()) for m in WORD.finditer(text) if (v := words.get(m.group().casefold()))]
+
+
+def check_numbers(src: str, tgt: str, src_lang: str, tgt_lang: str) -> list[Issue]:
+    digits = {"src": number_keys(src, src_lang), "tgt": number_keys(tgt, tgt_lang)}
+    spelled = {"src": _spelled(src, src_lang), "tgt": _spelled(tgt, tgt_lang)}
+    values = {k: Counter(_value(x) for x, _, _ in digits[k] + spelled[k]) for k in digits}
+    keys = {k: Counter(x for x, _, _ in digits[k] + spelled[k]) for k in digits}
+    unmatched: dict[str, list[tuple[str, int, int, bool]]] = {"src": [], "tgt": []}
+    for side, other in (("src", "tgt"), ("tgt", "src")):
+        seen: Counter[str] = Counter()
+        for items, is_word in ((digits[side], False), (spelled[side], True)):
+            for key, s, e in items:
+                seen[key] += 1
+                if seen[key] > keys[other][key] and seen[key] > values[other][_value(key)]:
+                    unmatched[side].append((key, s, e, is_word))
+    out: list[Issue] = []
+    for side, other, name in (("tgt", "src", "source"), ("src", "tgt", "target")):
+        text = tgt if side == "tgt" else src
+        for _, s, e, is_word in unmatched[side]:
+            # a number in words is flagged only against a different number on the other side
+            # ("sept" / "six"); alone it is an idiom as often as a figure ("trois fois rien")
+            if is_word and not unmatched[other]:
+                continue
+            out.append((side, "compare.number_mismatch", f"'{text[s:e]}' has no counterpart in the {name}", None, s, e))
+    return out
+
+
+# names ---------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def _name_tables() -> dict[str, dict[str, str]]:
+    """source form -> English form, per pair: exonyms and organisation acronyms."""
+    out: dict[str, dict[str, str]] = {}
+    data = resources.files("toolkit.data")
+    ex = json.loads(data.joinpath("exonyms.json").read_text(encoding="utf-8"))
+    org = json.loads(data.joinpath("org_acronyms.json").read_text(encoding="utf-8"))
+    for table in (ex, org):
+        for pair, v in table.items():
+            if pair.startswith("_"):
+                continue
+            t = out.setdefault(pair, {})
+            forms = v.items() if all(isinstance(x, str) for x in v.values()) else [
+                kv for kind in v.values() for kv in kind.items()
+            ]  # fmt: skip
+            for src, en in forms:
+                for a, b in zip(src.split(), en.split(), strict=False):
+                    t[fold(a)] = fold(b)
+    return out
+
+
+@lru_cache(maxsize=1)
+def _titles() -> frozenset[str]:
+    text = resources.files("toolkit.data").joinpath("titles.txt").read_text(encoding="utf-8")
+    return frozenset(w.casefold() for line in text.splitlines() if not line.startswith("#") for w in line.split())
+
+
+def _vocabulary(word: str, lang: str) -> bool:
+    """A capitalised word that is ordinary vocabulary (Monday, Governor, the Black Death), not a name.
+
+    Names are about as frequent in every language's lists (Merkel, Obama); a word is
+    clearly more frequent in its own language than elsewhere, even when others borrow it.
+    """
+    w = word.casefold()
+    if w in _titles():
+        return True
+    z = zipf(w, lang)
+    if z < VOCAB_MIN:
+        return False
+    others = [zipf(w, x) for x in ("en", "fr", "de", "es", "it", "pt", "nl") if x != lang]
+    return sum(1 for o in others if o >= z - 1.0) < 3
+
+
+def names(text: str, lang: str) -> list[tuple[str, int, int]]:
+    """Capitalised tokens (elisions stripped) that are not ordinary vocabulary."""
+    out = []
+    for m in WORD.finditer(text):
+        w, s = m.group(), m.start()
+        before = text[: m.start()].rstrip()
+        if (not before or before[-1] in '.!?:"“«\n') and zipf(w.casefold(), lang) >= INITIAL_MIN:
+            continue  # a common word capitalised because it opens the sentence
+        el = _ELISION.match(w)
+        if el:
+            w, s = w[el.end() :], s + el.end()
+        if len(w) > 3 and w[-2] in "'’" and w[-1] in "sS":
+            w = w[:-2]  # Syria's -> Syria
+        if len(w) >= 2 and w[0].isupper() and not _vocabulary(w, lang):
+            out.append((w, s, s + len(w)))
+    return out
+
+
+def _counterpart(name: str, words: set[str], table: dict[str, str]) -> str | None:
+    """The word of the other side this name corresponds to, if any."""
+    f = fold(name)
+    if f in words:
+        return f
+    mapped = table.get(f)
+    if mapped and mapped in words:
+        return mapped
+    from rapidfuzz.distance import OSA, Indel
+
+    for w in words:
+        if len(f) >= 4 and len(w) >= 4 and w[:4] == f[:4]:
+            return w
+        if w[:1] == f[:1] and (
+            OSA.distance(f, w) <= (1 if len(f) < 6 else 2) or Indel.normalized_similarity(f, w) >= 0.7
+        ):
+            return w
+        if len(f) >= 5 and w[:3] == f[:3] and abs(len(w) - len(f)) <= 3:
+            return w  # a cognate with another ending (Christian / chrétiens)
+    return None
+
+
+def _translated(name: str, other: str, other_lang: str) -> bool:
+    """The other side has a word whose multilingual embedding is close to this one's."""
+    from toolkit.align.embed import default_embedder, supports
+
+    emb = default_embedder()
+    if not supports(emb, other_lang) or zipf(name.casefold(), "en") < 3.0:
+        return False  # rare words are names: nothing to translate them by
+    cands = sorted({m.group() for m in WORD.finditer(other) if len(m.group()) >= 3})
+    if not cands:
+        return False
+    vecs = emb.encode([name.casefold(), *[c.casefold() for c in cands]])
+    return float((vecs[1:] @ vecs[0]).max()) >= TRANSLATED_MIN
+
+
+def is_variant(a: str, b: str) -> bool:
+    """Two spellings of one name (Idleb / Idlib, Dmitri / Dmitry), not two forms of a word (Turkey / Turkish)."""
+    from rapidfuzz.distance import OSA
+
+    if a == b or a.startswith(b) or b.startswith(a):
+        return False
+    return OSA.distance(a, b) <= (1 if min(len(a), len(b)) < 6 else 2)
+
+
+def _bare(word: str) -> str:
+    w = fold(_ELISION.sub("", word))
+    return w[:-2] if len(w) > 3 and w.endswith("'s") else w
+
+
+def check_names(src: str, tgt: str, src_lang: str, tgt_lang: str) -> list[Issue]:
+    pair = f"{src_lang}-{tgt_lang}"
+    back = f"{tgt_lang}-{src_lang}"
+    tables = _name_tables()
+    to_tgt = tables.get(pair, {})
+    to_src = {v: k for k, v in to_tgt.items()} | tables.get(back, {})
+    src_words = {_bare(m.group()) for m in WORD.finditer(src)}
+    tgt_words = {_bare(m.group()) for m in WORD.finditer(tgt)}
+    out: list[Issue] = []
+    sides = [("tgt", names(tgt, tgt_lang), src_words, to_src, "source")]
+    if src_lang == tgt_lang:
+        # across languages the source's names are often rendered by words (la Grande Albanie:
+        # Greater Albania), so only the translation's names are checked against the source
+        sides.append(("src", names(src, src_lang), tgt_words, to_tgt, "target"))
+    for side, found, words, table, other in sides:
+        other_text = src if side == "tgt" else tgt
+        other_lang = src_lang if side == "tgt" else tgt_lang
+        for name, s, e in found:
+            match = _counterpart(name, words, table)
+            if match is None and src_lang != tgt_lang and _translated(name, other_text, other_lang):
+                continue  # a name made of words, translated (the Temple of the Sun / le temple du soleil)
+            if match is None:
+                out.append((side, "compare.name_mismatch", f"'{name}' has no counterpart in the {other}", None, s, e))
+            elif src_lang == tgt_lang and is_variant(_bare(name), match) and table.get(fold(name)) != match:
+                out.append((side, "compare.name_variant",
+                            f"'{name}' is spelled differently in the {other} ('{match}'): a variant, same name",
+                            None, s, e))  # fmt: skip
+    return out
+
+
+# the rest ------------------------------------------------------------------------------
+
+
+def check_copy(src: str, tgt: str, src_lang: str, tgt_lang: str) -> list[Issue]:
+    """Across languages, a target that repeats the source is untranslated."""
+    if src_lang == tgt_lang or len(tgt.split()) < 4:
+        return []
+    from sacrebleu.metrics.chrf import CHRF
+
+    score = CHRF().sentence_score(tgt, [src]).score
+    if score >= 75.0:
+        return [("tgt", "compare.untranslated_copy", f"the target copies the source (chrF {score:.0f})", None, 0,
+                 len(tgt))]  # fmt: skip
+    return []
+
+
+_QUOTE = regex.compile(r"[\"“”«»„]")
+
+
+def check_quotes(src: str, tgt: str, src_lang: str, tgt_lang: str) -> list[Issue]:
+    qa, qb = len(_QUOTE.findall(src)), len(_QUOTE.findall(tgt))
+    if qa and not qb:
+        return [("src", "compare.quote_missing", "a quotation here has no quotation marks in the target", None, 0,
+                 len(src))]  # fmt: skip
+    if qb and not qa:
+        return [("tgt", "compare.quote_added", "quotation marks here have none in the source", None, 0, len(tgt))]
+    return []
+
+
+PAIR_CHECKS = (check_numbers, check_names, check_copy, check_quotes)
