@@ -295,9 +295,25 @@ class AlignMode(StrEnum):
     rewrite = "rewrite"
 
 
+Presplit = Annotated[bool, typer.Option("--presplit", help="The files hold one sentence a line.")]
+
+
 class AlignFormat(StrEnum):
     table = "table"
     jsonl = "jsonl"
+
+
+def _read_text_file(path: Path) -> str:
+    from toolkit.io.readers import decode_text
+
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise _fail(f"cannot read {path}: {exc.strerror or exc}") from None
+    text, _ = decode_text(data)
+    if text is None:
+        raise _fail(f"{path}: not text in UTF-8, UTF-16 or Windows-1252")
+    return text
 
 
 @app.command()
@@ -310,7 +326,7 @@ def align(
     ] = AlignMode.translation,
     src_lang: SrcLang = None,
     tgt_lang: TgtLang = None,
-    presplit: Annotated[bool, typer.Option("--presplit", help="The files hold one sentence a line.")] = False,
+    presplit: Presplit = False,
     fmt: Annotated[AlignFormat, typer.Option("--format", help="table (side by side) or jsonl (one bead a line).")] = (
         AlignFormat.table
     ),
@@ -320,18 +336,8 @@ def align(
     import orjson
 
     from toolkit.align.aligner import AlignConfig, align_texts
-    from toolkit.io.readers import decode_text
 
-    texts = []
-    for path in (source, target):
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            raise _fail(f"cannot read {path}: {exc.strerror or exc}") from None
-        text, _ = decode_text(data)
-        if text is None:
-            raise _fail(f"{path}: not text in UTF-8, UTF-16 or Windows-1252")
-        texts.append(text)
+    texts = [_read_text_file(p) for p in (source, target)]
     src, tgt, res = align_texts(texts[0], texts[1], src_lang, tgt_lang, AlignConfig(mode=mode.value), presplit)
     out = sys.stdout if output == "-" else open(output, "w", encoding="utf-8")  # noqa: SIM115
     try:
@@ -358,19 +364,6 @@ class CompareMode(StrEnum):
     rewrite = "rewrite"
 
 
-def _read_text_file(path: Path) -> str:
-    from toolkit.io.readers import decode_text
-
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise _fail(f"cannot read {path}: {exc.strerror or exc}") from None
-    text, _ = decode_text(data)
-    if text is None:
-        raise _fail(f"{path}: not text in UTF-8, UTF-16 or Windows-1252")
-    return text
-
-
 @app.command("compare")
 def compare_cmd(
     source: Annotated[Path, typer.Argument(help="One version (the reference: a source text or the wire copy).")],
@@ -381,7 +374,7 @@ def compare_cmd(
     ] = CompareMode.auto,
     src_lang: SrcLang = None,
     tgt_lang: TgtLang = None,
-    presplit: Annotated[bool, typer.Option("--presplit", help="The files hold one sentence a line.")] = False,
+    presplit: Presplit = False,
     fmt: Annotated[AlignFormat, typer.Option("--format", help="table (pairs with chrF and flags) or jsonl.")] = (
         AlignFormat.table
     ),
