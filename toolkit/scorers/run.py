@@ -121,13 +121,15 @@ class Scorers:
         for d in ok:
             if d.source:
                 per_source[d.source].update({line.strip() for line in d.text.split("\n") if len(line.strip()) > 1})
+        # a source's template: the lines it prints on several pages of this batch
+        templates = {
+            src: frozenset(line for line, c in lines.items() if c >= self.config.repeat_min)
+            for src, lines in per_source.items()
+        }
         for d in docs:
             if d.ok:
-                members = stories.get(d.cluster.id) if d.cluster is not None else None
-                story = members if members is not None and d.cluster is not None and d.cluster.of != "" else None
-                repeated = frozenset(
-                    line for line, c in per_source.get(d.source or "", Counter()).items() if c >= self.config.repeat_min
-                )
+                story = stories.get(d.cluster.id) if d.cluster is not None else None
+                repeated = templates.get(d.source or "", frozenset())
                 ctx = Context(d.text, d.lang, _source_langs(d, self.config), story, d.id, repeated)
                 d.findings.extend(score_context(ctx, self.funcs))
             yield d
