@@ -109,6 +109,8 @@ class Scorers:
         from toolkit.scorers.names import story_words
 
         ok = [d for d in docs if d.ok]
+        # the story's words come from a light regex pass rather than each document's scoring
+        # context: holding a batch's tokens would cost ~100 MB per 1,000 documents
         stories: dict[str, Story] = defaultdict(Story)
         for d in ok:
             if d.cluster is None:
