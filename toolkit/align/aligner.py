@@ -299,17 +299,34 @@ def align_translation(
 
 def split_for_alignment(text: str, lang: str | None = None, presplit: bool = False) -> tuple[list[str], str]:
     """Sentences of a text (one per line when ``presplit``) and its language (detected when not given)."""
+    sentences, _, lang = split_with_offsets(text, lang, presplit)
+    return sentences, lang
+
+
+def split_with_offsets(
+    text: str, lang: str | None = None, presplit: bool = False
+) -> tuple[list[str], list[tuple[int, int]], str]:
+    """Sentences of the normalised text, their (start, end) in the original ``text``, and the language."""
     from toolkit.text.language import detect_fast
     from toolkit.text.normalize import normalize
     from toolkit.text.segment import sentence_spans
 
-    clean = normalize(text).text
+    norm = normalize(text)
     if lang is None:
-        found = detect_fast(clean).lang
+        found = detect_fast(norm.text).lang
         lang = found if found != "und" else "en"
+    spans: list[tuple[int, int]] = []
     if presplit:
-        return [line.strip() for line in clean.splitlines() if line.strip()], lang
-    return [clean[s:e] for s, e in sentence_spans(clean, lang)], lang
+        pos = 0
+        for line in norm.text.split("\n"):
+            stripped = line.strip()
+            if stripped:
+                s = pos + line.index(stripped)
+                spans.append((s, s + len(stripped)))
+            pos += len(line) + 1
+    else:
+        spans = sentence_spans(norm.text, lang)
+    return [norm.text[s:e] for s, e in spans], [norm.to_original(s, e) for s, e in spans], lang
 
 
 def align_texts(

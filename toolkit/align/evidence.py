@@ -25,7 +25,8 @@ from toolkit.text.numbers import find_numbers
 _WORD = regex.compile(r"\p{L}[\p{L}\p{M}'’\-]*")
 
 
-def _fold(word: str) -> str:
+def fold(word: str) -> str:
+    """Lower case without accents: a spelling that survives translation (Genève ~ geneve)."""
     decomposed = unicodedata.normalize("NFKD", word.casefold())
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
@@ -36,13 +37,13 @@ def anchor_items(sentence: str, lang: str) -> set[str]:
     for m in _WORD.finditer(sentence):
         w = m.group()
         if len(w) >= 2 and w[0].isupper():
-            items.add("w:" + _fold(w))
+            items.add("w:" + fold(w))
     return items
 
 
 def cognate_items(sentence: str) -> set[str]:
     """Four-letter prefixes of the longer words, folded (Simard et al.'s cognates: Expedition ~ expédition)."""
-    return {"c:" + _fold(m.group())[:4] for m in _WORD.finditer(sentence) if len(m.group()) >= 4}
+    return {"c:" + fold(m.group())[:4] for m in _WORD.finditer(sentence) if len(m.group()) >= 4}
 
 
 def char_items(sentence: str) -> set[str]:

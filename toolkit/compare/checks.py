@@ -6,13 +6,13 @@ tuples with offsets inside the sentence of that side."""
 from __future__ import annotations
 
 import json
-import unicodedata
 from collections import Counter
 from functools import lru_cache
 from importlib import resources
 
 import regex
 
+from toolkit.align.evidence import fold as _fold
 from toolkit.scorers.base import WORD
 from toolkit.scorers.lexicon import zipf
 from toolkit.text.numbers import find_numbers, number_words
@@ -27,8 +27,8 @@ _CLOCK_AFTER = regex.compile(r"\s*(?:GMT|UTC|hrs|hours|h\b|Uhr|heures)", regex.I
 
 
 def fold(word: str) -> str:
-    d = unicodedata.normalize("NFKD", word.casefold())
-    return "".join(c for c in d if not unicodedata.combining(c)).replace("’", "'")
+    """Lower case without accents (the aligner's folding), curly apostrophes straightened."""
+    return _fold(word).replace("’", "'")
 
 
 # numbers -------------------------------------------------------------------------------

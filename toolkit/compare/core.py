@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from toolkit.align.aligner import AlignConfig, Alignment, Bead, align
+from toolkit.align.aligner import AlignConfig, Alignment, Bead, align, split_with_offsets
 from toolkit.compare.checks import PAIR_CHECKS
 from toolkit.document import Finding, Severity
 
@@ -76,27 +76,8 @@ class Comparison:
 
 def split_side(text: str, lang: str | None, presplit: bool) -> Side:
     """Sentences of a text with their offsets in the original text, and its language."""
-    from toolkit.text.language import detect_fast
-    from toolkit.text.normalize import normalize
-    from toolkit.text.segment import sentence_spans
-
-    norm = normalize(text)
-    if lang is None:
-        found = detect_fast(norm.text).lang
-        lang = found if found != "und" else "en"
-    spans: list[tuple[int, int]] = []
-    if presplit:
-        pos = 0
-        for line in norm.text.split("\n"):
-            stripped = line.strip()
-            if stripped:
-                s = pos + line.index(stripped)
-                spans.append((s, s + len(stripped)))
-            pos += len(line) + 1
-    else:
-        spans = sentence_spans(norm.text, lang)
-    sentences = [norm.text[s:e] for s, e in spans]
-    return Side(text, lang, sentences, [norm.to_original(s, e) for s, e in spans])
+    sentences, spans, lang = split_with_offsets(text, lang, presplit)
+    return Side(text, lang, sentences, spans)
 
 
 def _metrics(same_lang: bool, tgt_lang: str) -> dict[str, Any]:
