@@ -18,8 +18,8 @@ test: $(STAMP) lint  ## lint, type-check and run the test suite
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)
-	$(BIN)/ruff check toolkit tests bench
-	$(BIN)/ruff format --check toolkit tests bench
+	$(BIN)/ruff check toolkit tests bench docs
+	$(BIN)/ruff format --check toolkit tests bench docs
 	$(BIN)/mypy toolkit
 
 bench: $(STAMP)  ## the benchmarks and evaluations (bench/README.md)
@@ -31,6 +31,7 @@ bench: $(STAMP)  ## the benchmarks and evaluations (bench/README.md)
 	$(BIN)/python bench/scorers_eval.py
 	$(BIN)/python bench/scorers_bench.py
 	$(BIN)/python bench/compare_eval.py
+	$(BIN)/python bench/report_bench.py
 
 clean:
 	rm -rf out .pytest_cache .mypy_cache .ruff_cache

@@ -99,7 +99,16 @@ def test_dir_output_is_byte_identical_across_runs(tmp_path: Path) -> None:
     for name in ("a", "b"):
         r = run_cli("run", str(FIXTURES / "folder"), "--out", str(tmp_path / name), "--exit-zero", "-q")
         assert r.returncode == 0
-    for f in ("documents.jsonl", "findings.csv", "summary.json"):
+    for f in (
+        "documents.jsonl",
+        "findings.csv",
+        "summary.json",
+        "comparisons.jsonl",
+        "report.html",
+        "report.md",
+        "cleaned.jsonl",
+        "cleaned.patch",
+    ):
         assert (tmp_path / "a" / f).read_bytes() == (tmp_path / "b" / f).read_bytes()
 
 

@@ -82,6 +82,12 @@ RulesArg = Annotated[
 ]
 
 
+ReportFlag = Annotated[
+    bool, typer.Option("--report/--no-report", help="With --format dir: also write report.html, report.md and "
+                       "the cleaned-text export.")
+]  # fmt: skip
+
+
 def _pipeline_command(show_clusters: bool, doc: str, dedup: bool = True) -> Any:
     """A command over the pipeline; ``run``, ``dedup`` and ``score`` differ in their stages and what they print."""
 
@@ -97,6 +103,7 @@ def _pipeline_command(show_clusters: bool, doc: str, dedup: bool = True) -> Any:
         max_chars: MaxChars = 1_000_000,
         exit_zero: ExitZero = False,
         quiet: Quiet = False,
+        report: ReportFlag = True,
         source_lang: SourceLangs = "fr,de,es,it,pt,nl",
         glossary: GlossaryArg = None,
         rules: RulesArg = None,
@@ -122,7 +129,7 @@ def _pipeline_command(show_clusters: bool, doc: str, dedup: bool = True) -> Any:
         except ValueError as exc:
             raise _fail(str(exc)) from None
         config = RunConfig(reader=reader, dedup=dedup, scorer_config=scorer)
-        _execute(inputs, config, fmt, out, output, rejects, exit_zero, quiet, show_clusters)
+        _execute(inputs, config, fmt, out, output, rejects, exit_zero, quiet, show_clusters, report)
 
     command.__doc__ = doc
     return command
@@ -155,6 +162,7 @@ def _execute(
     exit_zero: bool,
     quiet: bool,
     show_clusters: bool,
+    report: bool = False,
 ) -> None:
     from toolkit.config import seeds_dir
     from toolkit.io.readers import InputError, read_inputs, resolve_inputs
@@ -181,6 +189,10 @@ def _execute(
                 write_json(out / "summary.json", summary.to_dict())
     except InputError as exc:
         raise _fail(str(exc)) from None
+    if report and fmt is OutFormat.dir:
+        from toolkit.report import write_reports
+
+        write_reports(out, rejects=rejects)
     if show_clusters:
         _print_clusters(clusters, to_stderr=fmt is not OutFormat.dir and output == "-")
     if not quiet:
@@ -215,17 +227,19 @@ class _Outputs:
     def __enter__(self) -> _Outputs:
         from contextlib import ExitStack
 
-        from toolkit.io.writers import FindingsCsvWriter, JsonlWriter, open_output
+        from toolkit.io.writers import ComparisonsWriter, FindingsCsvWriter, JsonlWriter, open_output
 
         self._stack = ExitStack()
         st = self._stack
         self.records: JsonlWriter | None = None
         self.findings: FindingsCsvWriter | None = None
+        self.comparisons: ComparisonsWriter | None = None
         if self.fmt is OutFormat.dir:
             self.out.mkdir(parents=True, exist_ok=True)
             self.records = JsonlWriter(st.enter_context(open_output(self.out / "documents.jsonl")))
             self.findings = FindingsCsvWriter(st.enter_context(open_output(self.out / "findings.csv")))
             st.callback(self.findings.close)
+            self.comparisons = ComparisonsWriter(st.enter_context(open_output(self.out / "comparisons.jsonl")))
         elif self.fmt is OutFormat.jsonl:
             self.records = JsonlWriter(st.enter_context(open_output(self.output)))
         else:
@@ -242,6 +256,8 @@ class _Outputs:
             self.records.write(doc)
         if self.findings is not None:
             self.findings.write(doc)
+        if self.comparisons is not None:
+            self.comparisons.write(doc)
 
     def __exit__(self, *exc: object) -> None:
         self._stack.close()
@@ -274,7 +290,7 @@ class _progress:
 def _report(summary: Any, out: Path | None) -> None:
     d = summary.to_dict()
     langs = ", ".join(f"{k} {v}" for k, v in d["languages"].items()) or "none"
-    where = f" → {out}/" if out else ""
+    where = f" → {out}/" + (" (open report.html)" if (out / "report.html").is_file() else "") if out else ""
     line = (
         f"wirecheck: {d['documents']} documents ({d['accepted']} checked, {d['rejected']} rejected), "
         f"languages: {langs}; {d['findings']} findings{where}"
@@ -453,6 +469,36 @@ def _print_beads(src: list[str], tgt: list[str], res: Any, out: Any) -> None:
             score,
         )
     Console(file=out, highlight=False, markup=False, width=None if out.isatty() else 160).print(table)
+
+
+@app.command("report")
+def report_cmd(
+    results: Annotated[Path, typer.Argument(help="The --out folder of an earlier 'wirecheck run'.")] = Path("out"),
+    out: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option("--out", help="Where to write the reports (default: the results folder)."),
+    ] = None,
+    rejects: RejectsArg = None,
+    max_documents: Annotated[
+        int, typer.Option("--max-documents", help="Documents shown with their text; the rest are counted.")
+    ] = 5000,
+    quiet: Quiet = False,
+) -> None:
+    """Render report.html, report.md, cleaned.jsonl and cleaned.patch from saved results."""
+    from toolkit.report import ReportOptions, ResultsError, write_reports
+
+    if max_documents < 0:
+        raise _fail("--max-documents must be 0 or more")
+    try:
+        files = write_reports(results, out, ReportOptions(max_documents=max_documents), rejects)
+    except ResultsError as exc:
+        raise _fail(str(exc)) from None
+    if not quiet:
+        _stderr().print(
+            f"wirecheck: {files.html}, {files.markdown.name}, {files.cleaned.name} ({files.applied} safe fixes "
+            f"applied, {files.review} left to an editor), {files.patch.name}",
+            markup=False, soft_wrap=True,
+        )  # fmt: skip
 
 
 @app.command()

@@ -1,4 +1,4 @@
-"""Writers: annotated JSONL, the findings CSV, the run summary.
+"""Writers: annotated JSONL, the findings CSV, the compared versions, the run summary.
 
 Output is deterministic: records in input order, findings sorted by offset, JSON keys in
 a fixed order, no timestamps.
@@ -100,6 +100,22 @@ class FindingsCsvWriter:
     def close(self) -> None:
         self.text.flush()
         self.text.detach()
+
+
+class ComparisonsWriter:
+    """One line per compared pair of versions: languages, corpus metrics with signatures, beads."""
+
+    def __init__(self, fh: IO[bytes]) -> None:
+        self.fh = fh
+        self.count = 0
+
+    def write(self, doc: Document) -> None:
+        for other_id, comp in doc.cache.get("comparisons", []):
+            rec = {"src": doc.id, "tgt": other_id, **comp.summary(), "beads": comp.bead_records(),
+                   "src_spans": comp.src.spans, "tgt_spans": comp.tgt.spans}  # fmt: skip
+            del rec["type"]
+            self.fh.write(dumps(rec) + b"\n")
+            self.count += 1
 
 
 def _cell(value: str) -> str:

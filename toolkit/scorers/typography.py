@@ -121,7 +121,7 @@ def _quotes(ctx: Context, s: int, e: int, french: bool) -> list[Finding]:
                 while end < e and text[end] in _SPACE:
                     end += 1
                 out.append(ctx.finding(
-                    "typography.quote_spacing", "Fluency/Punctuation", Severity.MINOR, k, min(end + 4, e),
+                    "typography.quote_spacing", "Fluency/Punctuation", Severity.MINOR, k, end,
                     "space after an opening quote (French spacing)", ch,
                 ))  # fmt: skip
             continue
@@ -144,13 +144,13 @@ def _quotes(ctx: Context, s: int, e: int, french: bool) -> list[Finding]:
             while st > s and text[st - 1] in _SPACE:
                 st -= 1
             out.append(ctx.finding(
-                "typography.quote_spacing", "Fluency/Punctuation", Severity.MINOR, max(s, st - 4), k + 1,
+                "typography.quote_spacing", "Fluency/Punctuation", Severity.MINOR, st, k + 1,
                 "space before a closing quote (French spacing)", ch,
             ))  # fmt: skip
         after = text[k + 1] if k + 1 < e else " "
         if after.isalpha():
             out.append(ctx.finding(
-                "typography.quote_spacing", "Fluency/Punctuation", Severity.MINOR, k, min(k + 6, e),
+                "typography.quote_spacing", "Fluency/Punctuation", Severity.MINOR, k, k + 1,
                 "no space after a closing quote", ch + " ",
             ))  # fmt: skip
         open_at = None

@@ -1,0 +1,206 @@
+"""The editor's report: safe fixes, escaping, and the page itself in a real headless Chromium."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import ROOT, run_cli
+from toolkit.report.fixes import clean, patch
+from toolkit.report.html import _segments
+
+XSS = ["<script>alert(1)</script>", "<img src=x onerror=alert(1)>"]
+
+
+def finding(code: str, start: int, end: int, text: str, fix: str | None, **evidence: Any) -> dict[str, Any]:
+    return {"code": code, "start": start, "end": end, "text": text[start:end], "fix": fix, "message": "m",
+            "severity": "minor", "evidence": evidence}  # fmt: skip
+
+
+def test_clean_applies_safe_fixes_only_and_lists_the_rest() -> None:
+    text = "Share this story\n\nTurkey warned Idleb on Feb 13,2020 .\nEnd « here »."
+    fs = [
+        finding("boilerplate.chrome", 0, 16, text, ""),
+        finding("untranslated.exonym", 32, 37, text, "Idlib"),  # an editor's call
+        finding("number.date_format", 45, 52, text, "13, 2020"),
+        finding("typography.space_before_punct", 52, 54, text, "."),
+        finding("typography.space_before_punct", 53, 54, text, "!"),  # overlaps the one before
+        finding("style.glossary", 55, 58, text, "The", safe=True),
+        finding("rule.calque", 0, 5, text, None),  # no fix: neither applied nor listed for review
+    ]
+    c = clean("d1", text, fs)
+    assert c.text == "Turkey warned Idleb on Feb 13, 2020.\nThe « here ».\n"
+    assert [f["code"] for f in c.review] == ["untranslated.exonym"]
+    assert [f["code"] for f in c.skipped] == ["typography.space_before_punct"]
+    assert len(c.applied) == 4
+    diff = patch("d1", text, c.text)
+    assert diff.startswith("--- a/d1\n+++ b/d1\n") and "-Share this story\n" in diff and "+The « here ».\n" in diff
+    assert patch("d1", text, text) == ""
+
+
+def test_segments_cover_the_text_once_with_overlaps_most_severe_first() -> None:
+    segs = _segments("abcdefghij", [(2, 6, 2, 0), (4, 8, 0, 1), (9, 9, 3, 2)])
+    assert [(a, b) for a, b, _ in segs] == [(0, 2), (2, 4), (4, 6), (6, 8), (8, 9), (9, 10)]
+    assert [ids for _, _, ids in segs] == [[], [0], [1, 0], [1], [], [2]]
+
+
+def xss_input(path: Path) -> Path:
+    recs = [
+        {"id": "evil-1", "title": XSS[0] + " title " + XSS[1], "url": "javascript:alert(1)//" + XSS[1],
+         "source": XSS[0], "text": f"Turkey warned Russia on Thursday.\r\n{XSS[0]} The talks in Ankara {XSS[1]} "
+         "will resume on Monday , officials said.\n\nShare this story\n\nRead more"},
+        {"id": XSS[1], "title": "quotes \" ' & </script><!--", "url": "https://example.org/a?b=1&c=\"2\"",
+         "text": "A second story about the harvest in Normandy 🌾.\r\nIt rained.\r" + XSS[0] * 3},
+    ]  # fmt: skip
+    path.write_text("\n".join(json.dumps(r) for r in recs) + "\n", encoding="utf-8")
+    return path
+
+
+def test_html_escapes_text_title_url_and_ids(tmp_path: Path) -> None:
+    r = run_cli("run", str(xss_input(tmp_path / "evil.jsonl")), "--out", str(tmp_path / "out"), "-q")
+    assert r.returncode == 0, r.stderr.decode()
+    html = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
+    assert "<script>alert" not in html and "<img" not in html and "</script><!--" not in html
+    assert html.count("<script") == 2  # the JSON data block and the report's own script
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert 'href="javascript:' not in html
+    md = (tmp_path / "out" / "report.md").read_text(encoding="utf-8")
+    assert "<script>" not in md
+
+
+def test_report_command_renders_saved_results_identically(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    assert run_cli("run", "--out", str(out), "-q").returncode == 0
+    first = (out / "report.html").read_bytes()
+    r = run_cli("report", str(out), "--out", str(tmp_path / "again"))
+    assert r.returncode == 0, r.stderr.decode()
+    assert (tmp_path / "again" / "report.html").read_bytes() == first
+    assert b"safe fixes applied" in r.stderr
+    assert run_cli("report", str(tmp_path / "nowhere")).returncode == 2
+
+
+# --- the page in a real browser -------------------------------------------------------------
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]  # fmt: skip
+ARTIFACTS = Path(os.environ.get("WIRECHECK_ARTIFACTS", ROOT / "out" / "test-artifacts"))
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("WIRECHECK_REQUIRE_BROWSER"):
+            pytest.fail(f"{CHROMIUM} is missing and WIRECHECK_REQUIRE_BROWSER is set (install Debian's chromium)")
+        pytest.skip("Debian's chromium is not installed (.ci/run installs it)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+def open_report(browser: Any, path: Path) -> tuple[Any, dict[str, list[str]]]:
+    """A page on ``path`` that records dialogs, script errors and every request it makes."""
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    seen: dict[str, list[str]] = {"dialogs": [], "errors": [], "requests": []}
+    page.on("dialog", lambda d: (seen["dialogs"].append(d.message), d.dismiss()))
+    page.on("pageerror", lambda e: seen["errors"].append(str(e)))
+    page.on("console", lambda m: seen["errors"].append(m.text) if m.type == "error" else None)
+    page.on("request", lambda r: seen["requests"].append(r.url))
+    page.goto(path.resolve().as_uri())
+    page.wait_for_selector("html[data-ready='1']", timeout=10_000)
+    return page, seen
+
+
+@pytest.fixture(scope="module")
+def seeds_report(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("seeds") / "out"
+    r = run_cli("run", "--out", str(out), "-q")
+    assert r.returncode == 0, r.stderr.decode()
+    return out / "report.html"
+
+
+def test_seeds_report_in_chromium(browser: Any, seeds_report: Path) -> None:
+    page, seen = open_report(browser, seeds_report)
+    # the {000, 001} story: one section holding both versions, the canonical one marked
+    section = page.locator("section.cluster", has=page.locator("code", has_text="000_25f7e6c52884490d.txt"))
+    assert section.count() == 1
+    assert section.locator("code", has_text="001_380e6ef03d52a1a3.txt").count() == 1
+    assert section.locator(".badge", has_text="canonical").count() == 1
+    # its aligned sentence pairs, with chrF
+    pairs = section.locator("table.pairs tbody tr")
+    assert pairs.count() >= 10
+    first = pairs.first.locator("td").first.inner_text()
+    assert first and first in section.locator(".text").first.inner_text()  # cut from the text shown above
+    assert section.locator("td.score", has_text="chrF").count() >= 5
+    # "Ergodan" highlighted in place; a click shows the explanation and the suggested fix
+    mark = page.locator("mark.f", has_text=re.compile(r"^Ergodan$"))
+    assert mark.count() == 1 and mark.is_visible()
+    assert mark.evaluate("m => getComputedStyle(m).backgroundColor") not in ("rgba(0, 0, 0, 0)", "transparent")
+    mark.click()
+    inspector = page.locator("#inspector")
+    assert inspector.is_visible()
+    assert "name.misspelling" in inspector.inner_text() and "“Erdogan”" in inspector.inner_text()
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "report.png"))
+    # "only name" hides every other family: their highlights go, their list entries are hidden
+    typo = page.locator("mark.f", has_text=re.compile(r"^\s*\.$")).first  # a French-spaced full stop
+    assert not typo.evaluate("m => m.classList.contains('off')")
+    page.click("button[data-only='name']")
+    assert typo.evaluate("m => m.classList.contains('off')")
+    assert typo.evaluate("m => getComputedStyle(m).backgroundColor") == "rgba(0, 0, 0, 0)"
+    assert not mark.evaluate("m => m.classList.contains('off')")
+    doc = page.locator("article.doc", has=mark)
+    doc.locator("details.findings summary").click()
+    items = doc.locator("details.findings li")
+    items.first.wait_for(state="attached")  # the list is built when it is first opened
+    visible = [items.nth(k).inner_text() for k in range(items.count()) if items.nth(k).is_visible()]
+    assert visible and all(t.startswith("name.") for t in visible)
+    assert any(not items.nth(k).is_visible() for k in range(items.count()))
+    # keyboard: j walks the visible findings in order
+    page.click("#reset")
+    page.keyboard.press("Escape")
+    page.evaluate("window.scrollTo(0, 0)")
+    page.keyboard.press("j")
+    page.keyboard.press("j")
+    assert page.locator("#position").inner_text().startswith("finding 2 of ")
+    page.screenshot(path=str(ARTIFACTS / "report-keyboard.png"))
+    assert seen["dialogs"] == [] and seen["errors"] == []
+    assert all(u.startswith("file:") for u in seen["requests"]), seen["requests"]  # no network at all
+    page.close()
+
+
+def test_hostile_text_title_and_url_render_as_text_in_chromium(browser: Any, tmp_path: Path) -> None:
+    r = run_cli("run", str(xss_input(tmp_path / "evil.jsonl")), "--out", str(tmp_path / "out"), "-q")
+    assert r.returncode == 0, r.stderr.decode()
+    page, seen = open_report(browser, tmp_path / "out" / "report.html")
+    page.wait_for_timeout(300)  # an onerror handler would have fired by now
+    assert seen["dialogs"] == []
+    assert page.locator("img").count() == 0
+    assert page.locator("script").count() == 2
+    assert page.evaluate("document.querySelectorAll('[onerror],[onload],[onclick]').length") == 0
+    body = page.locator("body").inner_text()
+    for payload in XSS:
+        assert payload in body  # shown, as text
+    assert "javascript:alert(1)//" in body and page.locator("a[href^='javascript']").count() == 0
+    assert page.locator("mark.f", has_text=re.compile(r"^ ,$")).count() == 1
+    # the page's text has the code points the offsets count (CR, NUL and astral characters
+    # included): the side-by-side view cuts its sentences out of it
+    texts = {json.loads(line)["id"]: json.loads(line)["text"] for line in (tmp_path / "evil.jsonl").open()}
+    for k in range(page.locator("article.doc").count()):
+        art = page.locator("article.doc").nth(k)
+        shown = art.locator(".text").evaluate("e => Array.from(e.textContent)")
+        assert "".join(shown) == texts[art.locator("p.meta code").inner_text()]
+    page.locator("mark.f").first.click()  # the inspector builds its text from the data: still no element
+    assert page.locator("img").count() == 0 and seen["dialogs"] == [] and seen["errors"] == []
+    assert all(u.startswith("file:") for u in seen["requests"])
+    page.close()

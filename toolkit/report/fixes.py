@@ -1,0 +1,92 @@
+"""The cleaned-text export: boilerplate removed and the safe fixes applied, the rest listed.
+
+A fix is *safe* when its code is listed in ``toolkit/data/fixes.json`` (mechanical edits that
+cannot change what the story says) or when its scorer marked it so (``evidence.safe``, a
+house-style glossary spelling). Everything else is an editor's call: listed, never applied.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import regex
+
+_BLANK_RUNS = regex.compile(r"\n[ \t]*(?:\n[ \t]*)+")
+
+
+@cache
+def safe_codes() -> dict[str, str]:
+    """Safe finding codes and why each is safe."""
+    data = json.loads(resources.files("toolkit.data").joinpath("fixes.json").read_text("utf-8"))
+    return dict(data["safe"])
+
+
+def is_safe(finding: dict[str, Any]) -> bool:
+    if finding.get("fix") is None:
+        return False
+    return finding["code"] in safe_codes() or (finding.get("evidence") or {}).get("safe") is True
+
+
+@dataclass(slots=True)
+class Cleaned:
+    id: str
+    text: str
+    applied: list[dict[str, Any]] = field(default_factory=list)  # findings whose fix was applied
+    review: list[dict[str, Any]] = field(default_factory=list)  # fixes an editor must decide on
+    skipped: list[dict[str, Any]] = field(default_factory=list)  # safe, but overlapping an applied edit
+
+    def record(self) -> dict[str, Any]:
+        def brief(f: dict[str, Any]) -> dict[str, Any]:
+            return {k: f.get(k) for k in ("code", "start", "end", "text", "fix", "message")}
+
+        return {
+            "id": self.id,
+            "text": self.text,
+            "applied": [brief(f) for f in self.applied],
+            "review": [brief(f) for f in self.review],
+            "skipped": [brief(f) for f in self.skipped],
+        }
+
+
+def clean(doc_id: str, text: str, findings: list[dict[str, Any]]) -> Cleaned:
+    """Apply the safe fixes of ``findings`` (code-point offsets into ``text``) from left to right.
+
+    Overlapping safe edits: the earlier (then the longer) wins and the other is reported as
+    skipped. Blank-line runs left by removed lines collapse to one paragraph break.
+    """
+    out = Cleaned(doc_id, text)
+    edits = sorted((f for f in findings if is_safe(f)), key=lambda f: (f["start"], -f["end"], f["code"]))
+    out.review = [f for f in findings if f.get("fix") is not None and not is_safe(f)]
+    parts: list[str] = []
+    pos = 0
+    for f in edits:
+        s, e = int(f["start"]), int(f["end"])
+        if s < pos or e > len(text) or s > e:
+            out.skipped.append(f)
+            continue
+        parts.append(text[pos:s])
+        parts.append(str(f["fix"]))
+        pos = e
+        out.applied.append(f)
+    parts.append(text[pos:])
+    cleaned = "".join(parts)
+    if out.applied:
+        cleaned = _BLANK_RUNS.sub("\n\n", cleaned).strip("\n") + "\n"
+    out.text = cleaned
+    return out
+
+
+def patch(doc_id: str, before: str, after: str) -> str:
+    """A unified diff of one document (``a/ID`` → ``b/ID``), empty when nothing changed."""
+    if before == after:
+        return ""
+    lines = difflib.unified_diff(
+        before.splitlines(keepends=True), after.splitlines(keepends=True), f"a/{doc_id}", f"b/{doc_id}", n=1
+    )
+    body = "".join(x if x.endswith("\n") else x + "\n\\ No newline at end of file\n" for x in lines)
+    return body

@@ -1,0 +1,259 @@
+"use strict";
+// wirecheck report: filters, finding details and keyboard navigation. Text only ever
+// reaches the page through textContent: nothing from the data is parsed as HTML.
+(function () {
+  const data = JSON.parse(document.getElementById("wirecheck-data").textContent);
+  const S = data.strings, F = data.findings, D = data.docs;
+  const str = (k) => (k < 0 ? null : S[k]);
+  const famOn = data.families.map(() => true);
+  const sevOn = data.severities.map(() => true);
+  let clusterFilter = "";
+  const marks = Array.from(document.querySelectorAll("mark.f"));
+  const markIds = marks.map((m) => m.dataset.f.split(" ").map(Number));
+  const firstMark = new Array(F.length);
+  marks.forEach((m, k) => {
+    m.dataset.fam = m.className.match(/\bf(\d+)\b/)[1];
+    for (const g of markIds[k]) if (firstMark[g] === undefined) firstMark[g] = m;
+  });
+  const sections = Array.from(document.querySelectorAll("section.cluster"));
+  let order = [];
+  let current = -1;
+
+  function clusterShown(ci) {
+    if (clusterFilter === "") return true;
+    if (clusterFilter === "multi") return sections[ci] && sections[ci].dataset.multi === "1";
+    return String(ci) === clusterFilter;
+  }
+  function visible(g) {
+    const f = F[g];
+    return famOn[f[1]] && sevOn[f[2]] && clusterShown(D[f[0]][1]);
+  }
+
+  function apply() {
+    sections.forEach((s) => s.classList.toggle("hidden", !clusterShown(Number(s.dataset.cluster))));
+    marks.forEach((m, k) => {
+      const g = markIds[k].find(visible);
+      if (g === undefined) {
+        m.classList.add("off");
+        return;
+      }
+      m.classList.remove("off");
+      m.classList.toggle("n", F[g][2] === 3);
+      const fam = String(F[g][1]);
+      if (m.dataset.fam !== fam) {
+        m.classList.remove("f" + m.dataset.fam);
+        m.classList.add("f" + fam);
+        m.dataset.fam = fam;
+      }
+    });
+    document.querySelectorAll("details.findings li").forEach((li) => {
+      li.classList.toggle("hidden", !visible(Number(li.dataset.g)));
+    });
+    order = [];
+    for (let g = 0; g < F.length; g++) if (firstMark[g] && visible(g)) order.push(g);
+    if (current >= 0 && !visible(current)) select(-1);
+    position();
+  }
+
+  function position() {
+    const el = document.getElementById("position");
+    const k = order.indexOf(current);
+    el.textContent = k >= 0 ? `finding ${k + 1} of ${order.length}` : `${order.length} findings shown`;
+  }
+
+  function line(parent, cls, text) {
+    const p = document.createElement("p");
+    if (cls) p.className = cls;
+    p.textContent = text;
+    parent.appendChild(p);
+    return p;
+  }
+
+  function describe(g, box) {
+    const f = F[g];
+    const head = document.createElement("p");
+    const code = document.createElement("span");
+    code.className = "code";
+    code.textContent = str(f[3]);
+    const sev = document.createElement("span");
+    sev.className = "sevtag s" + f[2];
+    sev.textContent = data.severities[f[2]];
+    head.append(code, sev);
+    const cat = str(f[4]);
+    if (cat) head.append(document.createTextNode(cat));
+    box.appendChild(head);
+    const q = line(box, "", "");
+    const quote = document.createElement("span");
+    quote.className = "quote";
+    quote.textContent = str(f[7]);
+    q.append(quote);
+    line(box, "", str(f[8]) || "");
+    const fix = str(f[9]);
+    if (fix !== null) {
+      const p = line(box, "fix", "Suggested fix: " + (fix === "" ? "remove it" : "“" + fix + "”"));
+      const tag = document.createElement("span");
+      tag.className = "review";
+      tag.textContent = f[10] ? "  (safe: applied in the cleaned text)" : "  (an editor's call: not applied)";
+      p.append(tag);
+    }
+    const other = str(f[11]);
+    if (other) line(box, "help", "Compared with: " + other);
+  }
+
+  function select(g) {
+    document.querySelectorAll(".current").forEach((e) => e.classList.remove("current"));
+    current = g;
+    const panel = document.getElementById("inspector");
+    if (g < 0) {
+      panel.hidden = true;
+      position();
+      return;
+    }
+    const m = firstMark[g];
+    if (m) {
+      m.classList.add("current");
+      m.scrollIntoView({ block: "center" });
+    }
+    const li = document.querySelector(`details.findings li[data-g="${g}"]`);
+    if (li) li.classList.add("current");
+    const body = document.getElementById("inspector-body");
+    body.replaceChildren();
+    describe(g, body);
+    panel.hidden = false;
+    position();
+  }
+
+  function step(dir) {
+    if (!order.length) return;
+    let k = order.indexOf(current);
+    if (k < 0) {
+      // from wherever the reader is: the first finding after (or before) the current scroll position
+      const y = window.scrollY + window.innerHeight / 2;
+      k = dir > 0 ? -1 : order.length;
+      for (let i = 0; i < order.length; i++) {
+        const top = firstMark[order[i]].getBoundingClientRect().top + window.scrollY;
+        if (top >= y) { k = dir > 0 ? i - 1 : i; break; }
+      }
+    }
+    k = Math.min(order.length - 1, Math.max(0, k + dir));
+    select(order[k]);
+  }
+
+  function fillList(det) {
+    if (det.dataset.filled) return;
+    det.dataset.filled = "1";
+    const doc = Number(det.dataset.doc);
+    const ol = det.querySelector("ol");
+    for (let g = 0; g < F.length; g++) {
+      if (F[g][0] !== doc) continue;
+      const f = F[g];
+      const li = document.createElement("li");
+      li.dataset.g = String(g);
+      const code = document.createElement("span");
+      code.className = "code";
+      code.textContent = str(f[3]);
+      const sev = document.createElement("span");
+      sev.className = "sevtag s" + f[2];
+      sev.textContent = data.severities[f[2]];
+      const quote = document.createElement("q");
+      quote.textContent = str(f[7]);
+      li.append(code, sev, quote, document.createTextNode(" " + (str(f[8]) || "")));
+      const fix = str(f[9]);
+      if (fix !== null) {
+        const s = document.createElement("span");
+        s.className = "fix";
+        s.textContent = " → " + (fix === "" ? "remove" : fix) + (f[10] ? " (safe)" : "");
+        li.append(s);
+      }
+      li.classList.toggle("hidden", !visible(g));
+      li.addEventListener("click", () => select(g));
+      ol.appendChild(li);
+    }
+  }
+
+  const docChars = new Map();
+  function chars(doc) {
+    // the text as the page holds it, by code point (the findings' and sentences' offsets count those)
+    if (!docChars.has(doc)) {
+      const el = document.querySelector(`#doc-${doc} .text`);
+      docChars.set(doc, el ? Array.from(el.textContent) : []);
+    }
+    return docChars.get(doc);
+  }
+  function cell(tr, text, cls) {
+    const td = document.createElement("td");
+    if (cls) td.className = cls;
+    td.textContent = text;
+    tr.appendChild(td);
+    return td;
+  }
+  function fillPairs(det) {
+    if (det.dataset.filled) return;
+    det.dataset.filled = "1";
+    const [a, b, sa, sb, rows] = data.pairs[Number(det.dataset.pair)];
+    const ca = chars(a), cb = chars(b);
+    const join = (cs, spans, ids) => ids.map((i) => cs.slice(spans[i][0], spans[i][1]).join("")).join(" ");
+    const tbody = det.querySelector("tbody");
+    for (const [ia, ib, kind, metric, value] of rows) {
+      const tr = document.createElement("tr");
+      if (!ia.length || !ib.length) tr.className = "lone";
+      cell(tr, join(ca, sa, ia));
+      const td = cell(tr, metric ? `${metric} ${value}` : ia.length ? "only here" : "only there", "score");
+      const small = document.createElement("small");
+      small.textContent = str(kind);
+      td.append(document.createElement("br"), small);
+      cell(tr, join(cb, sb, ib));
+      tbody.appendChild(tr);
+    }
+  }
+  document.querySelectorAll("details.aligned[data-pair]").forEach((det) => {
+    if (det.open) fillPairs(det);
+    det.addEventListener("toggle", () => { if (det.open) fillPairs(det); });
+  });
+  document.querySelectorAll("details.findings").forEach((det) => {
+    det.addEventListener("toggle", () => { if (det.open) fillList(det); });
+  });
+  document.addEventListener("click", (e) => {
+    const m = e.target.closest && e.target.closest("mark.f");
+    if (!m || m.classList.contains("off")) return;
+    const g = markIds[marks.indexOf(m)].find(visible);
+    if (g !== undefined) select(g);
+  });
+  document.querySelectorAll("#fam-filters input").forEach((box) => {
+    box.addEventListener("change", () => { famOn[Number(box.dataset.fam)] = box.checked; apply(); });
+  });
+  document.querySelectorAll("#fam-filters button.only").forEach((btn) => {
+    btn.addEventListener("click", () => {
+      const k = Number(btn.dataset.famIndex);
+      famOn.forEach((_, i) => { famOn[i] = i === k; });
+      document.querySelectorAll("#fam-filters input").forEach((box) => { box.checked = Number(box.dataset.fam) === k; });
+      apply();
+    });
+  });
+  document.querySelectorAll("#sev-filters input").forEach((box) => {
+    box.addEventListener("change", () => { sevOn[Number(box.dataset.sev)] = box.checked; apply(); });
+  });
+  const sel = document.getElementById("cluster-filter");
+  sel.addEventListener("change", () => { clusterFilter = sel.value; apply(); });
+  document.getElementById("reset").addEventListener("click", () => {
+    famOn.fill(true);
+    sevOn.fill(true);
+    clusterFilter = "";
+    sel.value = "";
+    document.querySelectorAll(".toolbar input[type=checkbox]").forEach((b) => { b.checked = true; });
+    apply();
+  });
+  document.getElementById("next").addEventListener("click", () => step(1));
+  document.getElementById("prev").addEventListener("click", () => step(-1));
+  document.getElementById("close").addEventListener("click", () => select(-1));
+  document.addEventListener("keydown", (e) => {
+    const t = e.target;
+    if (e.ctrlKey || e.metaKey || e.altKey) return;
+    if (t && (t.tagName === "SELECT" || t.tagName === "TEXTAREA" || (t.tagName === "INPUT" && t.type !== "checkbox"))) return;
+    if (e.key === "j" || e.key === "n") { step(1); e.preventDefault(); }
+    else if (e.key === "k" || e.key === "p") { step(-1); e.preventDefault(); }
+    else if (e.key === "Escape") select(-1);
+  });
+  apply();
+  document.documentElement.dataset.ready = "1";
+})();
