@@ -28,3 +28,52 @@ def run_cli(*args: str, stdin: bytes | None = None, cwd: Path | None = None) -> 
 @pytest.fixture
 def cli():  # type: ignore[no-untyped-def]
     return run_cli
+
+
+def require(tool: str, what: str) -> str:
+    """The path of a system program the test needs: skipped when it is missing, except in CI
+    (``WIRECHECK_CI=1``, set by .ci/run, which installs it), where that is a failure."""
+    path = shutil.which(tool) or (f"/usr/bin/{tool}" if Path(f"/usr/bin/{tool}").exists() else None)
+    if path is None:
+        if os.environ.get("WIRECHECK_CI"):
+            pytest.fail(f"{tool} is missing in CI ({what}; .ci/run should have installed it)")
+        pytest.skip(f"{tool} is not installed ({what}; .ci/run installs it)")
+    return path
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture
+def redis_url(tmp_path: Path):  # type: ignore[no-untyped-def]
+    """A real redis-server on a random loopback port, no persistence, stopped after the test."""
+    import time
+
+    exe = require("redis-server", "the shared index's tests")
+    port = free_port()
+    proc = subprocess.Popen(
+        [exe, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", str(tmp_path)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    import redis
+
+    client = redis.Redis(host="127.0.0.1", port=port)
+    for _ in range(100):
+        try:
+            client.ping()
+            break
+        except redis.exceptions.ConnectionError:
+            time.sleep(0.05)
+    else:
+        proc.kill()
+        pytest.fail("redis-server did not start")
+    yield f"redis://127.0.0.1:{port}/0"
+    client.close()
+    proc.terminate()
+    proc.wait(timeout=10)

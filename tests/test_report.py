@@ -5,14 +5,13 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.conftest import ROOT, run_cli
+from tests.conftest import ROOT, require, run_cli
 from toolkit.report.fixes import clean, patch
 from toolkit.report.html import _segments
 
@@ -88,7 +87,6 @@ def test_report_command_renders_saved_results_identically(tmp_path: Path) -> Non
 
 # --- the page in a real browser -------------------------------------------------------------
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]  # fmt: skip
 ARTIFACTS = Path(os.environ.get("WIRECHECK_ARTIFACTS", ROOT / "out" / "test-artifacts"))
@@ -96,14 +94,11 @@ ARTIFACTS = Path(os.environ.get("WIRECHECK_ARTIFACTS", ROOT / "out" / "test-arti
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("WIRECHECK_REQUIRE_BROWSER"):
-            pytest.fail(f"{CHROMIUM} is missing and WIRECHECK_REQUIRE_BROWSER is set (install Debian's chromium)")
-        pytest.skip("Debian's chromium is not installed (.ci/run installs it)")
+    chromium = require("chromium", "Debian's chromium for the report's browser tests")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        b = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
         yield b
         b.close()
 

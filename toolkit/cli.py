@@ -86,29 +86,138 @@ ReportFlag = Annotated[
     bool, typer.Option("--report/--no-report", help="With --format dir: also write report.html, report.md and "
                        "the cleaned-text export.")
 ]  # fmt: skip
+IndexArg = Annotated[
+    Optional[str],  # noqa: UP045
+    typer.Option("--index", help="The 'seen before' index: a file path (SQLite) or redis://HOST:PORT/DB (shared)."),
+]
+NoIndex = Annotated[bool, typer.Option("--no-index", help="Do not use an index (ingest uses one by default).")]
+WindowArg = Annotated[
+    Optional[str],  # noqa: UP045
+    typer.Option("--window", help="Forget index entries older than this (30d, 12h…), evicted before the run."),
+]
+AsOfArg = Annotated[
+    Optional[str],  # noqa: UP045
+    typer.Option("--as-of", help="The time the batch is added at (ISO date/time or unix seconds; default: now)."),
+]
+FailOn = Annotated[
+    Optional[str],  # noqa: UP045
+    typer.Option("--fail-on", help="Gate: exit 1 when a finding of this severity or worse is found (minor, major, "
+                 "critical)."),
+]  # fmt: skip
+MaxDupRate = Annotated[
+    Optional[float],  # noqa: UP045
+    typer.Option("--max-duplicate-rate", help="Gate: exit 1 when more than this share of records are duplicates."),
+]
+MinQuality = Annotated[
+    Optional[float],  # noqa: UP045
+    typer.Option("--min-quality", help="Gate: exit 1 when a record's quality (0-100) is below this; such records "
+                 "are routed to --rejects."),
+]  # fmt: skip
+KeepArg = Annotated[
+    Optional[Path],  # noqa: UP045
+    typer.Option("--keep", help="Write the records that pass (new stories, good enough) here."),
+]
+DupsArg = Annotated[
+    Optional[Path],  # noqa: UP045
+    typer.Option("--duplicates", help="Write duplicates (of this batch or of the index) here."),
+]
+DryRun = Annotated[bool, typer.Option("--dry-run", help="Check and report, write nothing (the index is not changed).")]
+BatchArg = Annotated[
+    Optional[int],  # noqa: UP045
+    typer.Option("--batch-size", help="Documents clustered together (memory is bounded by it). Default: run: all; "
+                 "ingest: 1000."),
+]  # fmt: skip
+WorkersArg = Annotated[
+    int, typer.Option("--workers", help="Processes for the per-document stages: 1 = this process only, 0 = one per "
+                      "CPU. Needs --batch-size (ingest has one) and no --compare.")
+]  # fmt: skip
+CompareFlag = Annotated[
+    bool, typer.Option("--compare/--no-compare", help="Align and compare the versions of multi-version stories.")
+]
 
 
-def _pipeline_command(show_clusters: bool, doc: str, dedup: bool = True) -> Any:
-    """A command over the pipeline; ``run``, ``dedup`` and ``score`` differ in their stages and what they print."""
+def _config_callback(ctx: typer.Context, param: Any, value: Optional[Path]) -> Optional[Path]:  # noqa: UP045
+    """Load --config (or ./pyproject.toml's [tool.wirecheck]) into the command's defaults."""
+    from toolkit.configfile import ConfigError, discover, read_table, to_default_map
+
+    path = value or discover()
+    if path is None:
+        return value
+    options = {}
+    for p in ctx.command.params:
+        for opt in getattr(p, "opts", []):
+            if opt.startswith("--") and p.name not in ("config", "inputs"):
+                options[opt[2:]] = str(p.name)
+    command = ctx.info_name or ""
+    try:
+        defaults = to_default_map(read_table(path, command), options, str(path))
+    except ConfigError as exc:
+        _stderr().print(f"[bold red]wirecheck:[/] {exc}", markup=True)
+        raise typer.Exit(EXIT_INPUT) from None
+    ctx.default_map = {**(ctx.default_map or {}), **defaults}
+    return path
+
+
+ConfigArg = Annotated[
+    Optional[Path],  # noqa: UP045
+    typer.Option(
+        "--config",
+        help="TOML settings (keys: these option names); default: the tool.wirecheck table of ./pyproject.toml. "
+        "Options given here override it.",
+        is_eager=True,
+        callback=_config_callback,
+    ),
+]
+
+
+def _pipeline_command(
+    show_clusters: bool,
+    doc: str,
+    dedup: bool = True,
+    default_format: OutFormat = OutFormat.dir,
+    default_index: str | None = None,
+    default_batch: int | None = None,
+    default_compare: bool = True,
+    default_report: bool = True,
+    default_workers: int = 1,
+) -> Any:
+    """A command over the pipeline; ``run``, ``ingest``, ``dedup`` and ``score`` differ in their
+    stages, defaults and what they print."""
 
     def command(
         inputs: InputsArg = None,
+        config_file: ConfigArg = None,
         out: OutArg = Path("out"),
-        fmt: FormatArg = OutFormat.dir,
+        fmt: FormatArg = default_format,
         output: OutputArg = "-",
         rejects: RejectsArg = None,
+        keep: KeepArg = None,
+        duplicates: DupsArg = None,
         text_key: TextKey = "text",
         id_key: IdKey = "id",
         input_format: InputFormat = "auto",
         max_chars: MaxChars = 1_000_000,
+        index: IndexArg = default_index,
+        no_index: NoIndex = False,
+        window: WindowArg = None,
+        as_of: AsOfArg = None,
+        batch_size: BatchArg = default_batch,
+        workers: WorkersArg = default_workers,
+        fail_on: FailOn = None,
+        max_duplicate_rate: MaxDupRate = None,
+        min_quality: MinQuality = None,
+        dry_run: DryRun = False,
         exit_zero: ExitZero = False,
         quiet: Quiet = False,
-        report: ReportFlag = True,
+        report: ReportFlag = default_report,
+        compare: CompareFlag = default_compare,
         source_lang: SourceLangs = "fr,de,es,it,pt,nl",
         glossary: GlossaryArg = None,
         rules: RulesArg = None,
     ) -> None:
         from toolkit.config import RunConfig
+        from toolkit.document import Severity
+        from toolkit.gates import Gates
         from toolkit.io.readers import ReaderOptions
         from toolkit.scorers.run import ScorerConfig
 
@@ -117,6 +226,16 @@ def _pipeline_command(show_clusters: bool, doc: str, dedup: bool = True) -> Any:
         for path in [glossary, *(rules or [])]:
             if path is not None and not path.is_file():
                 raise _fail(f"{path}: no such file")
+        try:
+            gates = Gates(Severity.parse(fail_on) if fail_on else None, max_duplicate_rate, min_quality)
+        except ValueError as exc:
+            raise _fail(f"--fail-on: {exc}") from None
+        if max_duplicate_rate is not None and not 0 <= max_duplicate_rate <= 1:
+            raise _fail("--max-duplicate-rate must be between 0 and 1")
+        if batch_size is not None and batch_size < 1:
+            raise _fail("--batch-size must be 1 or more")
+        if workers < 0:
+            raise _fail("--workers must be 0 (one per CPU) or more")
         scorer = ScorerConfig(
             source_langs=langs,
             glossary=str(glossary) if glossary else None,
@@ -128,8 +247,11 @@ def _pipeline_command(show_clusters: bool, doc: str, dedup: bool = True) -> Any:
             _family_funcs(scorer)  # a bad glossary or rule pack fails here, before any output
         except ValueError as exc:
             raise _fail(str(exc)) from None
-        config = RunConfig(reader=reader, dedup=dedup, scorer_config=scorer)
-        _execute(inputs, config, fmt, out, output, rejects, exit_zero, quiet, show_clusters, report)
+        config = RunConfig(reader=reader, dedup=dedup, scorer_config=scorer, compare=compare, dedup_batch=batch_size)
+        routes = _Routes(rejects, keep, duplicates)
+        spec = None if no_index or not dedup else index
+        _execute(inputs, config, fmt, out, output, routes, exit_zero, quiet, show_clusters, report, gates, spec,
+                 window, as_of, dry_run, workers)  # fmt: skip
 
     command.__doc__ = doc
     return command
@@ -137,7 +259,20 @@ def _pipeline_command(show_clusters: bool, doc: str, dedup: bool = True) -> Any:
 
 app.command("run")(
     _pipeline_command(
-        False, "Check documents: language, story clusters, findings, quality; write records and a summary."
+        False, "Check documents: language, story clusters, findings, quality; write records, a summary and the report."
+    )
+)
+app.command("ingest")(
+    _pipeline_command(
+        False,
+        "Pre-ingest step: stream JSONL in, annotated JSONL out, deduplicated against an index of earlier batches, "
+        "with quality gates (exit 1) and routing.",
+        default_format=OutFormat.jsonl,
+        default_index=".wirecheck/index.db",
+        default_batch=1000,
+        default_compare=False,
+        default_report=False,
+        default_workers=0,
     )
 )
 app.command("dedup")(
@@ -152,53 +287,125 @@ app.command("score")(
 )
 
 
+class _Routes:
+    def __init__(self, rejects: Path | None, keep: Path | None, duplicates: Path | None) -> None:
+        self.rejects, self.keep, self.duplicates = rejects, keep, duplicates
+
+    def files(self) -> list[Path]:
+        return [p for p in (self.rejects, self.keep, self.duplicates) if p is not None]
+
+
+def _parse_time(text: str | None) -> float | None:
+    if text is None:
+        return None
+    from datetime import UTC, datetime
+
+    try:
+        return float(text)
+    except ValueError:
+        pass
+    try:
+        t = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise _fail(f"--as-of {text!r}: write an ISO date (2026-11-21, 2026-11-21T08:00:00Z) or unix seconds") from None
+    if t.tzinfo is None:
+        t = t.replace(tzinfo=UTC)
+    return t.timestamp()
+
+
+def _open_index(spec: str, config: Any, window: str | None, added: float | None, dry_run: bool, quiet: bool) -> Any:
+    import time
+
+    from toolkit.index import IndexParamsError, IndexUnavailable, open_index, parse_window
+
+    try:
+        seconds = parse_window(window) if window else None
+    except ValueError as exc:
+        raise _fail(f"--window: {exc}") from None
+    try:
+        idx = open_index(spec, config.index_params())
+    except (IndexParamsError, IndexUnavailable) as exc:
+        raise _fail(str(exc)) from None
+    if seconds is not None and not dry_run:
+        evicted = idx.evict((added if added is not None else time.time()) - seconds)
+        if evicted and not quiet:
+            _stderr().print(f"wirecheck: index: {evicted} entries older than {window} evicted", markup=False)
+    return idx
+
+
 def _execute(
     inputs: list[str] | None,
     config: Any,
     fmt: OutFormat,
     out: Path,
     output: str,
-    rejects: Path | None,
+    routes: _Routes,
     exit_zero: bool,
     quiet: bool,
     show_clusters: bool,
     report: bool = False,
+    gates: Any = None,
+    index_spec: str | None = None,
+    window: str | None = None,
+    as_of: str | None = None,
+    dry_run: bool = False,
+    workers: int = 1,
 ) -> None:
     from toolkit.config import seeds_dir
+    from toolkit.executor import LocalExecutor, SerialExecutor
+    from toolkit.gates import Gates, GateTally, route
     from toolkit.io.readers import InputError, read_inputs, resolve_inputs
     from toolkit.io.writers import write_json
     from toolkit.pipeline import Summary
-    from toolkit.pipeline import run as run_pipeline
 
+    gates = gates or Gates()
+    tally = GateTally(gates)
     clusters: dict[str, list[Any]] = {}
+    added = _parse_time(as_of)
     try:
         sources = inputs or [str(seeds_dir())]
         resolve_inputs(sources, config.reader)  # fail before the outputs are opened
+    except InputError as exc:
+        raise _fail(str(exc)) from None
+    idx = _open_index(index_spec, config, window, added, dry_run, quiet) if index_spec else None
+    try:
         docs = read_inputs(sources, config.reader)
-        summary = Summary(params={**config.params(), "inputs": sources})
-        with _Outputs(fmt, out, output, rejects) as outs, _progress(quiet) as tick:
-            for doc in run_pipeline(config=config, docs=docs):
+        params = {**config.params(), "inputs": sources, "gates": gates.params()}
+        if idx is not None:
+            params["index"] = {"backend": idx.kind, **idx.stored}
+        summary = Summary(params=params)
+        executor = SerialExecutor() if workers == 1 else LocalExecutor(workers or None)
+        with _Outputs(fmt, out, output, routes, dry_run) as outs, _progress(quiet) as tick:
+            for doc in executor.run(config, docs, index=idx, added=added, dry_run=dry_run):
+                where, _ = route(doc, gates)
                 summary.add(doc)
-                outs.write(doc)
+                tally.add(doc, where)
+                outs.write(doc, where)
                 if show_clusters and doc.cluster is not None:
                     clusters.setdefault(doc.cluster.id, []).append(
                         (doc.id, doc.lang, doc.cluster.canonical, doc.cluster.evidence)
                     )
                 tick()
-            if fmt is OutFormat.dir:
-                write_json(out / "summary.json", summary.to_dict())
+            if fmt is OutFormat.dir and not dry_run:
+                write_json(out / "summary.json", {**summary.to_dict(), "gates": tally.to_dict()})
     except InputError as exc:
         raise _fail(str(exc)) from None
-    if report and fmt is OutFormat.dir:
+    finally:
+        if idx is not None:
+            idx.close()
+    if report and fmt is OutFormat.dir and not dry_run:
         from toolkit.report import write_reports
 
-        write_reports(out, rejects=rejects)
+        write_reports(out, rejects=routes.rejects)
     if show_clusters:
         _print_clusters(clusters, to_stderr=fmt is not OutFormat.dir and output == "-")
+    failed = tally.failures()
     if not quiet:
-        _report(summary, out if fmt is OutFormat.dir else None)
+        _report(summary, out if fmt is OutFormat.dir and not dry_run else None, tally, dry_run)
     if summary.rejected and not exit_zero:
         raise typer.Exit(EXIT_INPUT)
+    if failed and not exit_zero:
+        raise typer.Exit(EXIT_GATE)
 
 
 def _print_clusters(clusters: dict[str, list[Any]], to_stderr: bool) -> None:
@@ -218,10 +425,11 @@ def _print_clusters(clusters: dict[str, list[Any]], to_stderr: bool) -> None:
 
 
 class _Outputs:
-    """Where records, findings and rejects go for one run."""
+    """Where records, findings and routed records go for one run. Files are written under a
+    temporary name and renamed when the run ends, so a killed run leaves no half-written output."""
 
-    def __init__(self, fmt: OutFormat, out: Path, output: str, rejects: Path | None) -> None:
-        self.fmt, self.out, self.output, self.rejects_path = fmt, out, output, rejects
+    def __init__(self, fmt: OutFormat, out: Path, output: str, routes: _Routes, dry_run: bool = False) -> None:
+        self.fmt, self.out, self.output, self.routes, self.dry_run = fmt, out, output, routes, dry_run
         self._stack: Any = None
 
     def __enter__(self) -> _Outputs:
@@ -234,6 +442,9 @@ class _Outputs:
         self.records: JsonlWriter | None = None
         self.findings: FindingsCsvWriter | None = None
         self.comparisons: ComparisonsWriter | None = None
+        self.routed: dict[str, JsonlWriter] = {}
+        if self.dry_run:
+            return self
         if self.fmt is OutFormat.dir:
             self.out.mkdir(parents=True, exist_ok=True)
             self.records = JsonlWriter(st.enter_context(open_output(self.out / "documents.jsonl")))
@@ -245,22 +456,27 @@ class _Outputs:
         else:
             self.findings = FindingsCsvWriter(st.enter_context(open_output(self.output)))
             st.callback(self.findings.close)
-        self.rejects = JsonlWriter(st.enter_context(open_output(self.rejects_path))) if self.rejects_path else None
+        for name, path in (("rejects", self.routes.rejects), ("keep", self.routes.keep),
+                           ("duplicates", self.routes.duplicates)):  # fmt: skip
+            if path is not None:
+                self.routed[name] = JsonlWriter(st.enter_context(open_output(path)))
         return self
 
-    def write(self, doc: Any) -> None:
-        if not doc.ok and self.rejects is not None:
-            self.rejects.write(doc)
+    def write(self, doc: Any, where: str) -> None:
+        if self.dry_run:
             return
-        if self.records is not None:
+        target = self.routed.get(where)
+        if target is not None:
+            target.write(doc)
+        elif self.records is not None:
             self.records.write(doc)
-        if self.findings is not None:
+        if self.findings is not None and doc.ok:
             self.findings.write(doc)
         if self.comparisons is not None:
             self.comparisons.write(doc)
 
     def __exit__(self, *exc: object) -> None:
-        self._stack.close()
+        self._stack.__exit__(*exc)
 
 
 class _progress:
@@ -287,7 +503,7 @@ class _progress:
             self.progress.stop()
 
 
-def _report(summary: Any, out: Path | None) -> None:
+def _report(summary: Any, out: Path | None, tally: Any = None, dry_run: bool = False) -> None:
     d = summary.to_dict()
     langs = ", ".join(f"{k} {v}" for k, v in d["languages"].items()) or "none"
     where = f" → {out}/" + (" (open report.html)" if (out / "report.html").is_file() else "") if out else ""
@@ -300,6 +516,13 @@ def _report(summary: Any, out: Path | None) -> None:
     if d["rejected"]:
         reasons = ", ".join(f"{k} {v}" for k, v in d["rejects_by_reason"].items())
         err.print(f"wirecheck: rejects: {reasons}", markup=False, soft_wrap=True)
+    if tally is not None:
+        r = tally.routed
+        err.print(f"wirecheck: keep {r['keep']}, duplicates {r['duplicates']} (rate {tally.duplicate_rate:.3f}), "
+                  f"rejects {r['rejects']}" + ("; dry run: nothing written" if dry_run else ""),
+                  markup=False, soft_wrap=True)  # fmt: skip
+        for line in tally.failures():
+            err.print(f"wirecheck: gate failed: {line}", markup=False, soft_wrap=True)
 
 
 SrcLang = Annotated[Optional[str], typer.Option("--src-lang", help="Language of SOURCE (default: detected).")]  # noqa: UP045
@@ -499,6 +722,72 @@ def report_cmd(
             f"applied, {files.review} left to an editor), {files.patch.name}",
             markup=False, soft_wrap=True,
         )  # fmt: skip
+
+
+index_app = typer.Typer(help="Manage the 'seen before' index: stats, evict, drop.", no_args_is_help=True)
+app.add_typer(index_app, name="index")
+IndexSpec = Annotated[
+    str, typer.Option("--index", help="A file path (SQLite) or redis://HOST:PORT/DB[?basename=NAME].")
+]
+
+
+def _existing_index(spec: str) -> Any:
+    from toolkit.index import IndexUnavailable, open_index
+
+    try:
+        return open_index(spec, {}, create=False)
+    except IndexUnavailable as exc:
+        raise _fail(str(exc)) from None
+
+
+@index_app.command("stats")
+def index_stats(index: IndexSpec = ".wirecheck/index.db") -> None:
+    """Entries, stories, time range and parameters of an index (JSON on stdout)."""
+    import json
+
+    idx = _existing_index(index)
+    try:
+        print(json.dumps(idx.stats(), indent=2, sort_keys=True))
+    finally:
+        idx.close()
+
+
+@index_app.command("evict")
+def index_evict(
+    older_than: Annotated[str, typer.Option("--older-than", help="Age limit: 30d, 12h, 90m, 2w.")],
+    index: IndexSpec = ".wirecheck/index.db",
+    as_of: AsOfArg = None,
+    batch: Annotated[int, typer.Option("--batch", help="Entries removed per transaction.")] = 10_000,
+) -> None:
+    """Remove the entries added before now (or --as-of) minus --older-than, in batches."""
+    import time
+
+    from toolkit.index import parse_window
+
+    try:
+        seconds = parse_window(older_than)
+    except ValueError as exc:
+        raise _fail(f"--older-than: {exc}") from None
+    now = _parse_time(as_of)
+    idx = _existing_index(index)
+    try:
+        n = idx.evict((now if now is not None else time.time()) - seconds, batch=max(1, batch))
+    finally:
+        idx.close()
+    _stderr().print(f"wirecheck: {n} entries evicted from {index}", markup=False)
+
+
+@index_app.command("drop")
+def index_drop(
+    index: IndexSpec = ".wirecheck/index.db",
+    yes: Annotated[bool, typer.Option("--yes", help="Really delete every entry and the parameters.")] = False,
+) -> None:
+    """Delete an index (the file, or every key under the Redis basename)."""
+    if not yes:
+        raise _fail("drop deletes the whole index: add --yes")
+    idx = _existing_index(index)
+    idx.drop()
+    _stderr().print(f"wirecheck: {index} dropped", markup=False)
 
 
 @app.command()

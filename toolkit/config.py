@@ -58,6 +58,15 @@ class RunConfig:
             else None,
         }
 
+    def index_params(self) -> dict[str, Any]:
+        """What a "seen before" index made by this configuration is bound to."""
+        from toolkit.dedup.cluster import lsh_params
+        from toolkit.index.core import index_params
+
+        cfg = self.dedup_config
+        bands, rows = lsh_params(cfg.lsh_copy, cfg.num_perm)
+        return index_params(cfg.params(), cfg.lsh_copy, bands, rows)
+
 
 def segmenter_params() -> dict[str, Any]:
     from importlib.metadata import version

@@ -112,6 +112,7 @@ class Document:
     cluster: ClusterInfo | None = None
     quality: float | None = None
     rejected: Rejection | None = None
+    index: dict[str, Any] | None = None  # what the "seen before" index said, when one is used
     # Stage-private data (normalised text, sentences, signatures); never serialised.
     cache: dict[str, Any] = field(default_factory=dict, repr=False)
 
@@ -130,7 +131,7 @@ class Document:
         cluster = self.cluster.to_dict() if self.cluster else None
         if cluster is None and self.ok:
             cluster = {"id": f"c:{self.id}", "canonical": True, "of": self.id, "evidence": []}
-        return {
+        out = {
             "id": self.id,
             "lang": self.lang,
             "lang_prob": round(self.lang_prob, 4),
@@ -140,6 +141,9 @@ class Document:
             "quality": None if self.quality is None else round(self.quality, 2),
             "rejected": self.rejected.to_dict() if self.rejected else None,
         }
+        if self.index is not None:
+            out["index"] = self.index
+        return out
 
     def to_record(self) -> dict[str, Any]:
         out = {k: v for k, v in self.record.items() if k != "wirecheck"}

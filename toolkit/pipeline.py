@@ -102,12 +102,17 @@ class Quality(PerDocument):
         doc.quality = quality_score(doc.findings, len(doc.text.split()))
 
 
-def default_steps(config: RunConfig) -> list[Step]:
+def default_steps(
+    config: RunConfig, index: Any = None, added: float | None = None, dry_run: bool = False
+) -> list[Step]:
+    """The stages of a run. ``index``: an open "seen before" index (:func:`toolkit.index.open_index`)
+    that every clustered batch is checked against and added to (``added``: its timestamp)."""
     from toolkit.dedup.cluster import Dedup
 
     steps: list[Step] = [Normalize(), Language(per_paragraph=config.paragraph_lang, method=config.lang_method)]
     if config.dedup:
-        steps.append(Dedup(config.dedup_config, batch_size=config.dedup_batch))
+        steps.append(Dedup(config.dedup_config, batch_size=config.dedup_batch, index=index, added=added,
+                           dry_run=dry_run))  # fmt: skip
     if config.scorers:
         from toolkit.scorers.run import Scorers
 
@@ -193,10 +198,13 @@ def run(
     inputs: Iterable[str] | None = None,
     config: RunConfig | None = None,
     docs: Iterable[Document] | None = None,
+    index: Any = None,
 ) -> Iterator[Document]:
     """Annotated documents for the inputs (or for ``docs``), in input order.
 
-    With neither, the embedded seeds are used. This is the Python face of ``wirecheck run``.
+    With neither, the embedded seeds are used. This is the Python face of ``wirecheck run``;
+    with ``index`` (``toolkit.index.open_index(path_or_url, config.index_params())``) it is
+    ``wirecheck ingest``'s.
     """
     from toolkit.config import seeds_dir
     from toolkit.io.readers import read_inputs
@@ -204,4 +212,4 @@ def run(
     config = config or RunConfig()
     if docs is None:
         docs = read_inputs(list(inputs) if inputs else [str(seeds_dir())], config.reader)
-    yield from Pipeline(default_steps(config))(docs)
+    yield from Pipeline(default_steps(config, index=index))(docs)

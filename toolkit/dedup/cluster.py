@@ -211,7 +211,15 @@ def cluster_documents(docs: list[Document], config: DedupConfig | None = None) -
         d.cache["body_words"] = f.words
     # Pass 1: near-verbatim copies only. Their families tell story lines from page chrome:
     # a short line is chrome when it stands in documents of several different families.
-    copy_pairs = _lsh_pairs([f.copy_items for f in feats], cfg.lsh_copy, cfg)
+    from toolkit.dedup.minhash import signatures
+
+    copy_sets = [f.copy_items for f in feats]
+    copy_sigs = signatures(copy_sets, cfg.num_perm, cfg.seed)
+    for i, d in enumerate(live):
+        # kept for the "seen before" index: a document is remembered by its copy signature
+        d.cache["copy_sig"] = copy_sigs[i]
+        d.cache["copy_size"] = len(feats[i].copy) if len(copy_sets[i]) >= cfg.min_shingles else 0
+    copy_pairs = _lsh_pairs(copy_sets, cfg.lsh_copy, cfg, copy_sigs)
     uf = _UnionFind(n)
     copy_edges = _connect(copy_pairs, uf, lambda p: _verify_copy(p, feats, cfg))
     families = [uf.find(i) for i in range(n)]
@@ -614,22 +622,62 @@ def _canonical(members: list[Document]) -> Document:
 
 
 class Dedup:
-    """Pipeline step: clusters each batch of documents (all of them by default)."""
+    """Pipeline step: clusters each batch of documents (all of them by default), then, with
+    an index, checks the batch against every earlier one and adds it (``doc.index``)."""
 
     name = "dedup"
 
-    def __init__(self, config: DedupConfig | None = None, batch_size: int | None = None) -> None:
+    def __init__(
+        self,
+        config: DedupConfig | None = None,
+        batch_size: int | None = None,
+        index: Any = None,
+        added: float | None = None,
+        dry_run: bool = False,
+    ) -> None:
         self.config = config or DedupConfig()
         self.batch_size = batch_size
+        self.index = index
+        self.added = added
+        self.dry_run = dry_run
 
     def __call__(self, docs: Iterable[Document]) -> Iterator[Document]:
         batch: list[Document] = []
         for doc in docs:
             batch.append(doc)
             if self.batch_size and len(batch) >= self.batch_size:
-                cluster_documents(batch, self.config)
+                self._batch(batch)
                 yield from batch
                 batch = []
         if batch:
-            cluster_documents(batch, self.config)
+            self._batch(batch)
             yield from batch
+
+    def _batch(self, batch: list[Document]) -> None:
+        cluster_documents(batch, self.config)
+        if self.index is not None:
+            check_index(batch, self.index, self.config, self.added, self.dry_run)
+
+
+def check_index(
+    batch: list[Document], index: Any, cfg: DedupConfig, added: float | None = None, dry_run: bool = False
+) -> None:
+    """Resolve a clustered batch against the index: ``doc.index`` says new, duplicate (of) or known."""
+    import time
+
+    from toolkit.index import Entry
+
+    live = [d for d in batch if d.ok and "copy_sig" in d.cache]
+    if not live:
+        return
+    when = time.time() if added is None else added
+    entries = [
+        Entry(d.id, d.cluster.id if d.cluster else d.id, d.cluster.canonical if d.cluster else True,
+              d.cache["copy_sig"], int(d.cache["copy_size"]), when)
+        for d in live
+    ]  # fmt: skip
+    bands, rows = int(index.stored["bands"]), int(index.stored["rows"])
+    keys = np.stack(band_keys(np.stack([e.sig for e in entries]), bands, rows), axis=1).view(np.int64)
+    status = index.resolve(entries, keys, dry_run=dry_run)
+    for d in live:
+        d.index = status[d.id].to_dict()

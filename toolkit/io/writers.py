@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -45,15 +46,29 @@ def dumps(obj: Any) -> bytes:
 
 @contextmanager
 def open_output(target: str | Path) -> Iterator[IO[bytes]]:
-    """A binary stream for ``target`` (``-`` = stdout), parents created."""
+    """A binary stream for ``target`` (``-`` = stdout), parents created.
+
+    A file is written as ``.NAME.partial`` beside it and renamed over ``target`` only when
+    the block ends without an error: a killed or failed run never leaves a half-written file
+    where a finished one is expected.
+    """
     if str(target) == "-":
         yield sys.stdout.buffer
         sys.stdout.buffer.flush()
         return
     path = Path(target)
+    if path.is_char_device() or path.is_fifo():  # /dev/null, a named pipe: write in place
+        with path.open("wb") as fh:
+            yield fh
+        return
     path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("wb") as fh:
-        yield fh
+    tmp = path.with_name(f".{path.name}.partial")
+    try:
+        with tmp.open("wb") as fh:
+            yield fh
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 class JsonlWriter:

@@ -1,0 +1,144 @@
+"""What every "seen before" index shares: entries, parameters, matching and the decision.
+
+An entry is one document: its id, the id of the story's first document (``of``), when it
+was added, and a MinHash signature of its copy shingles with the shingle count. A new
+document matches an indexed one when their estimated containment reaches the clustering's
+copy threshold: the estimate comes from the signatures alone (Jaccard from equal
+min-hashes, then ``|A∩B| = J (|A| + |B|) / (1 + J)``), so the index never stores texts.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+NEW, DUPLICATE, KNOWN = "new", "duplicate", "known"
+
+
+class IndexParamsError(ValueError):
+    """The index was built with other parameters than this run's."""
+
+
+class IndexUnavailable(RuntimeError):
+    """The index cannot be opened or reached."""
+
+
+@dataclass(slots=True)
+class Entry:
+    id: str
+    group: str  # the document's story cluster in this batch
+    canonical: bool  # the batch cluster's canonical member
+    sig: np.ndarray  # uint32[num_perm]
+    size: int  # copy shingles (0: too short to match anything)
+    added: float = 0.0
+    of: str = ""  # decided: the story's first document (itself when new)
+
+
+@dataclass(slots=True)
+class Match:
+    seq: int
+    id: str
+    of: str
+    score: float
+
+
+@dataclass(slots=True)
+class Status:
+    status: str  # new | duplicate | known
+    of: str
+    score: float | None = None
+    matched: str | None = None  # the indexed document it matched
+
+    def to_dict(self) -> dict[str, Any]:
+        d: dict[str, Any] = {"status": self.status, "of": self.of}
+        if self.score is not None:
+            d["score"] = self.score
+        if self.matched is not None and self.matched != self.of:
+            d["matched"] = self.matched
+        return d
+
+
+def index_params(dedup_params: dict[str, Any], threshold: float, bands: int, rows: int) -> dict[str, Any]:
+    """The parameters an index is bound to: a signature made under others means nothing to it."""
+    from toolkit import __version__
+
+    return {
+        "wirecheck": __version__,
+        "datasketch": dedup_params["datasketch"],
+        "scheme": dedup_params["scheme"],
+        "num_perm": dedup_params["num_perm"],
+        "seed": dedup_params["seed"],
+        "lsh_threshold": threshold,
+        "bands": bands,
+        "rows": rows,
+        "copy_containment": dedup_params["copy_containment"],
+        "min_shingles": dedup_params["min_shingles"],
+        "shingles": dedup_params["shingles"],
+    }
+
+
+def check_params(stored: dict[str, Any], wanted: dict[str, Any], where: str) -> None:
+    diff = [k for k in sorted(set(stored) | set(wanted)) if stored.get(k) != wanted.get(k)]
+    if diff:
+        parts = "; ".join(f"{k}: index has {json.dumps(stored.get(k))}, this run {json.dumps(wanted.get(k))}"
+                          for k in diff)  # fmt: skip
+        raise IndexParamsError(
+            f"{where} was built with other parameters ({parts}). Use another index, or 'wirecheck index drop' it."
+        )
+
+
+def containment(sig_a: np.ndarray, size_a: int, sigs: np.ndarray, sizes: np.ndarray) -> np.ndarray:
+    """Estimated containment of the smaller shingle set in the larger, for one signature against many."""
+    j = (sigs == sig_a[None, :]).mean(axis=1)
+    inter = j * (size_a + sizes) / (1.0 + j)
+    out: np.ndarray = np.minimum(1.0, inter / np.maximum(np.minimum(size_a, sizes), 1))
+    return out
+
+
+def decide(entries: list[Entry], matches: dict[str, list[Match]], known: dict[str, str]) -> dict[str, Status]:
+    """Each entry's status from its earlier matches in the index, story cluster by story cluster.
+
+    A cluster with any member matching an earlier document is a republication of that
+    document's story (the earliest match wins); otherwise its canonical member is new and
+    the others are its duplicates. Ids already in the index are ``known`` (an earlier run,
+    or a run that was killed, processed them) and keep what was decided then.
+    """
+    out: dict[str, Status] = {}
+    groups: dict[str, list[Entry]] = {}
+    for e in entries:
+        if e.id in known:
+            of = known[e.id]
+            out[e.id] = Status(KNOWN, of)
+            continue
+        groups.setdefault(e.group, []).append(e)
+    for members in groups.values():
+        found = [m for e in members for m in matches.get(e.id, [])]
+        if found:
+            first = min(found, key=lambda m: (m.seq, -m.score))
+            for e in members:
+                own = [m for m in matches.get(e.id, []) if m.of == first.of]
+                best = max(own, key=lambda m: m.score) if own else None
+                e.of = first.of
+                out[e.id] = Status(DUPLICATE, first.of, best.score if best else None, best.id if best else first.id)
+            continue
+        canon = next((e for e in members if e.canonical), members[0])
+        for e in members:
+            e.of = canon.id
+            out[e.id] = Status(NEW if e is canon else DUPLICATE, canon.id)
+    return out
+
+
+def parse_window(text: str) -> float:
+    """Seconds in ``30d``, ``12h``, ``90m``, ``2w`` or a plain number of seconds."""
+    units = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
+    t = text.strip().lower()
+    try:
+        value = float(t[:-1]) * units[t[-1]] if t and t[-1] in units else float(t)
+    except ValueError:
+        raise ValueError(f"window {text!r}: write a number and a unit, e.g. 30d, 12h, 90m") from None
+    if value <= 0:
+        raise ValueError(f"window {text!r} must be positive")
+    return value

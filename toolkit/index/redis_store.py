@@ -1,0 +1,180 @@
+"""The shared index: Redis, through datasketch's ``MinHashLSH`` Redis storage, for several
+workers or machines.
+
+Keys (all under one fixed basename, ``wirecheck`` unless the URL says ``?basename=``):
+datasketch's band tables (``<basename>_bucket_…``, ``<basename>_keys``), and ours:
+``<basename>:params`` (what the index is bound to), ``<basename>:docs`` (a hash: id →
+sequence number, story, size, signature), ``<basename>:added`` (a sorted set by time, for
+eviction) and ``<basename>:seq`` (a counter). Keys are bytes and never pickled: nothing read
+back from a shared server is unpickled.
+
+Two workers may add the same story at the same moment. Each batch is inserted first and
+queried after, and a document is a duplicate when it matches an entry with a smaller
+sequence number: whichever worker looks last sees the other's entry, so one story is never
+kept twice.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import json
+from typing import Any
+from urllib.parse import parse_qs, urlparse
+
+import numpy as np
+
+from toolkit.index.core import Entry, IndexUnavailable, Match, Status, check_params, containment, decide
+
+
+class RedisIndex:
+    kind = "redis"
+
+    def __init__(self, url: str, params: dict[str, Any], create: bool = True) -> None:
+        import redis
+
+        u = urlparse(url)
+        query = parse_qs(u.query)
+        self.basename = (query.get("basename") or ["wirecheck"])[0]
+        self.url = url
+        self.params = params
+        db = int((u.path or "/0").strip("/") or 0)
+        self.conn_args: dict[str, Any] = {"host": u.hostname or "127.0.0.1", "port": u.port or 6379, "db": db}
+        if u.password:
+            self.conn_args["password"] = u.password
+        self.r: Any = redis.Redis(**self.conn_args, socket_connect_timeout=5)
+        b = self.basename
+        self.k_params, self.k_docs, self.k_added, self.k_seq = f"{b}:params", f"{b}:docs", f"{b}:added", f"{b}:seq"
+        try:
+            if create and params:
+                self.r.set(self.k_params, json.dumps(params, sort_keys=True), nx=True)
+            raw = self.r.get(self.k_params)
+        except redis.exceptions.RedisError as exc:
+            raise IndexUnavailable(f"{_safe(url)}: cannot reach Redis ({exc})") from None
+        if raw is None:
+            raise IndexUnavailable(f"{_safe(url)}: no wirecheck index under basename {self.basename!r}")
+        self.stored = json.loads(raw)
+        if params:
+            check_params(self.stored, params, f"index {_safe(url)} (basename {self.basename!r})")
+        self._lsh: Any = None
+
+    @property
+    def lsh(self) -> Any:
+        if self._lsh is None:
+            from datasketch import MinHashLSH
+
+            self._lsh = MinHashLSH(
+                num_perm=self.stored["num_perm"],
+                params=(self.stored["bands"], self.stored["rows"]),
+                storage_config={"type": "redis", "basename": self.basename.encode(), "redis": self.conn_args},
+                prepickle=False,
+            )
+        return self._lsh
+
+    def _minhash(self, sig: np.ndarray) -> Any:
+        from toolkit.dedup.minhash import lean
+
+        return lean(sig, int(self.stored["seed"]))
+
+    def resolve(self, entries: list[Entry], keys: np.ndarray, dry_run: bool = False) -> dict[str, Status]:
+        """Insert the batch, then query it (see the module's note on concurrent workers).
+        ``dry_run``: query only, nothing written."""
+        del keys  # datasketch computes its own band keys from the signatures
+        r = self.r
+        ids = [e.id for e in entries]
+        raw = r.hmget(self.k_docs, ids) if ids else []
+        known = {i: json.loads(v)["of"] for i, v in zip(ids, raw, strict=True) if v is not None}
+        fresh = [e for e in entries if e.id not in known]
+        if not fresh:
+            return decide(entries, {}, known)
+        indexable = [e for e in fresh if e.size]
+        if dry_run:
+            seqs = {e.id: 2**62 for e in fresh}
+        else:
+            first = int(r.incrby(self.k_seq, len(fresh))) - len(fresh) + 1
+            seqs = {e.id: first + k for k, e in enumerate(fresh)}
+            pipe = r.pipeline(transaction=False)
+            for e in fresh:
+                pipe.hset(self.k_docs, e.id, self._record(e, seqs[e.id], e.id))
+                pipe.zadd(self.k_added, {e.id: e.added})
+            pipe.execute()
+            with self.lsh.insertion_session() as session:
+                for e in indexable:
+                    session.insert(e.id.encode(), self._minhash(e.sig), check_duplication=False)
+        batch = set(ids)
+        cands: dict[str, list[str]] = {}
+        for e in indexable:
+            found = self.lsh.query(self._minhash(e.sig))
+            cands[e.id] = sorted({c.decode() for c in found} - batch)
+        wanted = sorted({c for v in cands.values() for c in v})
+        info = dict(zip(wanted, r.hmget(self.k_docs, wanted), strict=True)) if wanted else {}
+        threshold = float(self.stored.get("copy_containment", 0.7))
+        matches: dict[str, list[Match]] = {}
+        for e in indexable:
+            recs = [(c, json.loads(info[c])) for c in cands[e.id] if info.get(c) is not None]
+            recs = [(c, d) for c, d in recs if d["seq"] < seqs[e.id] and d["size"]]
+            if not recs:
+                continue
+            sigs = np.stack([np.frombuffer(base64.b64decode(d["sig"]), dtype="<u4") for _, d in recs])
+            sizes = np.array([d["size"] for _, d in recs], dtype=np.float64)
+            score = containment(e.sig, e.size, sigs, sizes)
+            matches[e.id] = [
+                Match(d["seq"], c, d["of"], round(float(s), 4)) for (c, d), s in zip(recs, score, strict=True)
+                if s >= threshold
+            ]  # fmt: skip
+        status = decide(entries, matches, known)
+        if dry_run:
+            return status
+        pipe = r.pipeline(transaction=False)
+        for e in fresh:
+            if e.of != e.id:
+                pipe.hset(self.k_docs, e.id, self._record(e, seqs[e.id], e.of))
+        pipe.execute()
+        return status
+
+    @staticmethod
+    def _record(e: Entry, seq: int, of: str) -> str:
+        sig = base64.b64encode(e.sig.astype("<u4").tobytes()).decode("ascii")
+        return json.dumps({"seq": seq, "of": of, "added": e.added, "size": e.size, "sig": sig})
+
+    def stats(self) -> dict[str, Any]:
+        n = int(self.r.hlen(self.k_docs))
+        oldest = self.r.zrange(self.k_added, 0, 0, withscores=True)
+        newest = self.r.zrange(self.k_added, -1, -1, withscores=True)
+        return {"backend": "redis", "location": _safe(self.url), "basename": self.basename, "documents": n,
+                "oldest": oldest[0][1] if oldest else None, "newest": newest[0][1] if newest else None,
+                "parameters": self.stored}  # fmt: skip
+
+    def evict(self, before: float, batch: int = 10_000) -> int:
+        """Remove entries added before ``before``, ``batch`` at a time (datasketch has no expiry)."""
+        total = 0
+        while True:
+            old = [x.decode() for x in self.r.zrangebyscore(self.k_added, "-inf", f"({before}", start=0, num=batch)]
+            if not old:
+                return total
+            for doc_id in old:
+                with contextlib.suppress(ValueError):  # too short to have been inserted into the bands
+                    self.lsh.remove(doc_id.encode())
+            pipe = self.r.pipeline(transaction=False)
+            pipe.hdel(self.k_docs, *old)
+            pipe.zrem(self.k_added, *old)
+            pipe.execute()
+            total += len(old)
+
+    def drop(self) -> None:
+        keys = [self.k_params, self.k_docs, self.k_added, self.k_seq]
+        for pattern in (f"{self.basename}_bucket_*", f"{self.basename}_keys*"):
+            keys += list(self.r.scan_iter(match=pattern, count=1000))
+        for start in range(0, len(keys), 1000):
+            self.r.delete(*keys[start : start + 1000])
+
+    def close(self) -> None:
+        self.r.close()
+
+
+def _safe(url: str) -> str:
+    """The URL without its password, for messages."""
+    u = urlparse(url)
+    if u.password:
+        return url.replace(f":{u.password}@", ":***@")
+    return url

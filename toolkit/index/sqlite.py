@@ -1,0 +1,155 @@
+"""The embedded index: one SQLite file, every batch checked and added in one transaction.
+
+A batch's read-decide-write happens inside ``BEGIN IMMEDIATE … COMMIT``: a run killed at
+any point leaves the file as it was after its last whole batch (SQLite's journal rolls the
+rest back), and two processes sharing the file take turns batch by batch.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from toolkit.index.core import Entry, IndexUnavailable, Match, Status, check_params, containment, decide
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS docs (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  id TEXT NOT NULL UNIQUE,
+  of TEXT NOT NULL,
+  added REAL NOT NULL,
+  size INTEGER NOT NULL,
+  sig BLOB NOT NULL
+);
+CREATE INDEX IF NOT EXISTS docs_added ON docs (added);
+CREATE TABLE IF NOT EXISTS bands (key INTEGER NOT NULL, seq INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS bands_key ON bands (key);
+CREATE INDEX IF NOT EXISTS bands_seq ON bands (seq);
+"""
+
+
+class SqliteIndex:
+    kind = "sqlite"
+
+    def __init__(self, path: str | Path, params: dict[str, Any], create: bool = True) -> None:
+        self.path = Path(path)
+        self.params = params
+        if not create and not self.path.exists():
+            raise IndexUnavailable(f"{self.path}: no index here")
+        if self.path.parent and not self.path.parent.exists():
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.db = sqlite3.connect(str(self.path), timeout=60.0, isolation_level=None)
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA synchronous=NORMAL")
+            self.db.executescript(_SCHEMA)
+            row = self.db.execute("SELECT value FROM meta WHERE key = 'params'").fetchone()
+        except sqlite3.DatabaseError as exc:
+            raise IndexUnavailable(f"{self.path}: not a wirecheck index ({exc})") from None
+        if row is None:
+            self.db.execute("INSERT OR IGNORE INTO meta VALUES ('params', ?)", (json.dumps(params, sort_keys=True),))
+            row = self.db.execute("SELECT value FROM meta WHERE key = 'params'").fetchone()
+        self.stored = json.loads(row[0])
+        if params:
+            check_params(self.stored, params, f"index {self.path}")
+
+    def resolve(self, entries: list[Entry], keys: np.ndarray, dry_run: bool = False) -> dict[str, Status]:
+        """Check a batch against the index and add it, atomically. ``keys``: (entries, bands) int64.
+        ``dry_run``: check only (the transaction is rolled back)."""
+        db = self.db
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            ids = [e.id for e in entries]
+            known: dict[str, str] = {}
+            for start in range(0, len(ids), 500):
+                part = ids[start : start + 500]
+                q = f"SELECT id, of FROM docs WHERE id IN ({','.join('?' * len(part))})"
+                known.update(db.execute(q, part))
+            matches = self._matches(entries, keys, known)
+            status = decide(entries, matches, known)
+            fresh = [(k, e) for k, e in enumerate(entries) if e.id not in known]
+            for k, e in fresh:
+                cur = db.execute(
+                    "INSERT INTO docs (id, of, added, size, sig) VALUES (?, ?, ?, ?, ?)",
+                    (e.id, e.of, e.added, e.size, e.sig.astype("<u4").tobytes()),
+                )
+                if e.size:
+                    seq = cur.lastrowid
+                    db.executemany("INSERT INTO bands VALUES (?, ?)", ((int(x), seq) for x in keys[k]))
+            db.execute("ROLLBACK" if dry_run else "COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        return status
+
+    def _matches(self, entries: list[Entry], keys: np.ndarray, known: dict[str, str]) -> dict[str, list[Match]]:
+        db = self.db
+        rows = [(int(x), k) for k, e in enumerate(entries) if e.size and e.id not in known for x in keys[k]]
+        if not rows:
+            return {}
+        db.execute("CREATE TEMP TABLE IF NOT EXISTS q (key INTEGER NOT NULL, k INTEGER NOT NULL)")
+        db.execute("DELETE FROM q")
+        db.executemany("INSERT INTO q VALUES (?, ?)", rows)
+        found = db.execute(
+            "SELECT DISTINCT q.k, d.seq, d.id, d.of, d.size, d.sig FROM q JOIN bands b ON b.key = q.key "
+            "JOIN docs d ON d.seq = b.seq ORDER BY q.k, d.seq"
+        ).fetchall()
+        db.execute("DELETE FROM q")
+        by_entry: dict[int, list[tuple[int, str, str, int, bytes]]] = {}
+        for k, seq, did, of, size, sig in found:
+            by_entry.setdefault(k, []).append((seq, did, of, size, sig))
+        threshold = float(self.stored.get("copy_containment", 0.7))
+        out: dict[str, list[Match]] = {}
+        for k, cands in by_entry.items():
+            e = entries[k]
+            sigs = np.frombuffer(b"".join(c[4] for c in cands), dtype="<u4").reshape(len(cands), -1)
+            sizes = np.array([c[3] for c in cands], dtype=np.float64)
+            score = containment(e.sig, e.size, sigs, sizes)
+            out[e.id] = [
+                Match(c[0], c[1], c[2], round(float(s), 4))
+                for c, s in zip(cands, score, strict=True)
+                if s >= threshold and c[1] != e.id
+            ]
+        return out
+
+    def stats(self) -> dict[str, Any]:
+        n, lo, hi = self.db.execute("SELECT COUNT(*), MIN(added), MAX(added) FROM docs").fetchone()
+        stories = self.db.execute("SELECT COUNT(*) FROM docs WHERE of = id").fetchone()[0]
+        bands = self.db.execute("SELECT COUNT(*) FROM bands").fetchone()[0]
+        return {"backend": "sqlite", "location": str(self.path), "documents": n, "stories": stories,
+                "band_keys": bands, "oldest": lo, "newest": hi, "bytes": self.path.stat().st_size,
+                "parameters": self.stored}  # fmt: skip
+
+    def evict(self, before: float, batch: int = 10_000) -> int:
+        """Remove entries added before ``before`` (unix seconds), ``batch`` per transaction."""
+        total = 0
+        while True:
+            self.db.execute("BEGIN IMMEDIATE")
+            try:
+                seqs = [r[0] for r in self.db.execute("SELECT seq FROM docs WHERE added < ? LIMIT ?", (before, batch))]
+                if seqs:
+                    marks = ",".join("?" * len(seqs))
+                    self.db.execute(f"DELETE FROM bands WHERE seq IN ({marks})", seqs)
+                    self.db.execute(f"DELETE FROM docs WHERE seq IN ({marks})", seqs)
+                self.db.execute("COMMIT")
+            except BaseException:
+                self.db.execute("ROLLBACK")
+                raise
+            total += len(seqs)
+            if len(seqs) < batch:
+                return total
+
+    def drop(self) -> None:
+        self.close()
+        for suffix in ("", "-wal", "-shm"):
+            Path(str(self.path) + suffix).unlink(missing_ok=True)
+
+    def close(self) -> None:
+        with contextlib.suppress(sqlite3.Error):
+            self.db.close()
