@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import random
 import shutil
 import subprocess
@@ -32,8 +33,88 @@ from bench.devset import base_documents, copy_variant  # noqa: E402
 OUT = ROOT / "bench" / "out" / "ingest"
 
 
-def measured_corpus(n: int) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
-    """``n`` documents (stories and their copies) and the stories the index already holds."""
+def _sentence_pools() -> dict[str, list[str]]:
+    """Real news sentences by language: NTREX-128 and DEMETR (with ../shared), else the seeds and fixtures."""
+    from bench.devset import NTREX, SHARED
+    from toolkit.text.segment import split_sentences
+
+    pools: dict[str, list[str]] = {"en": [], "fr": []}
+    for tag, suffix in (("en", "src.eng"), ("fr", "ref.fra"), ("fr", "ref.fra-CA")):
+        path = NTREX / f"newstest2019-{suffix}.txt"
+        if path.exists():
+            pools[tag] += [x.strip() for x in path.read_text(encoding="utf-8").splitlines() if x.strip()]
+    demetr = SHARED / "demetr_fr-en_dev.jsonl"
+    if demetr.exists():
+        for line in demetr.read_text(encoding="utf-8").splitlines():
+            r = json.loads(line)
+            pools["en"] += [r["mt_en"].strip(), r["ref_en"].strip()]
+            pools["fr"].append(r["src_fr"].strip())
+    if not pools["en"]:
+        for p in [*sorted((ROOT / "seeds").glob("*.txt")), *sorted((ROOT / "fixtures" / "clean_news").glob("*.txt"))]:
+            pools["en"] += split_sentences(p.read_text(encoding="utf-8"), "en")
+    return {k: sorted(set(v)) for k, v in pools.items() if v}
+
+
+class _Chain:
+    """A word-trigram model of real news sentences: new sentences with the vocabulary, names and
+    figures of the news, so that distinct stories share words as real ones do, not whole sentences."""
+
+    def __init__(self, sentences: list[str], rng: random.Random) -> None:
+        self.rng = rng
+        self.next: dict[tuple[str, str], list[str]] = {}
+        self.starts: list[tuple[str, str]] = []
+        for s in sentences:
+            w = ["<s>", "<s>", *s.split(), "</s>"]
+            self.starts.append((w[2], w[3]) if len(w) > 4 else ("<s>", w[2]))
+            for a, b, c in zip(w, w[1:], w[2:], strict=False):
+                self.next.setdefault((a, b), []).append(c)
+
+    def sentence(self) -> str:
+        a, b = self.rng.choice(self.starts)
+        out = [a, b] if a != "<s>" else [b]
+        for _ in range(45):
+            c = self.rng.choice(self.next.get((a, b), ["</s>"]))
+            if c == "</s>":
+                break
+            out.append(c)
+            a, b = b, c
+        return " ".join(out)
+
+
+def feed_corpus(n: int) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
+    """A day of a wire feed: distinct stories of 12-20 sentences generated from real news sentences
+    (three in four English, the rest French), one in ten a republished copy of an earlier story,
+    one in twenty a copy of an archived one; and the archived stories the index holds."""
+    rng = random.Random(5)
+    chains = {lang: _Chain(pool, rng) for lang, pool in _sentence_pools().items()}
+    langs = sorted(chains)
+
+    def story(k: int) -> dict[str, str]:
+        lang = "fr" if "fr" in langs and rng.random() < 0.25 else "en"
+        sents = [chains[lang].sentence() for _ in range(rng.randint(12, 20))]
+        paras = [" ".join(sents[i : i + 3]) for i in range(1, len(sents), 3)]
+        return {"id": f"story-{k:06d}", "text": "\n\n".join([sents[0], *paras]), "story": f"s{k}"}
+
+    archived = [story(900_000 + k) for k in range(max(1, n // 20))]
+    docs: list[dict[str, str]] = []
+    for k in range(n):
+        r = rng.random()
+        if r < 0.05:
+            src = archived[k % len(archived)]
+            docs.append({"id": f"copy-of-archive-{k:06d}", "text": copy_variant(src, k, rng)["text"]})
+        elif r < 0.15 and docs:
+            src = docs[rng.randrange(len(docs))]
+            docs.append({"id": f"copy-{k:06d}", "text": copy_variant(src | {"story": ""}, k, rng)["text"]})
+        else:
+            d = story(k)
+            docs.append({"id": d["id"], "text": d["text"]})
+    seen = [{"id": f"archive/{d['id']}", "text": d["text"]} for d in archived]
+    return docs, seen
+
+
+def versions_corpus(n: int) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
+    """The clustering dev set's stories, every one in about ten versions (translations, re-translations,
+    copies): the hardest case for clustering, nearly every pair needs verifying."""
     rng = random.Random(3)
     bases = base_documents()
     copies = max(1, math.ceil(n / len(bases)) - 1)
@@ -120,29 +201,36 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--docs", type=int, default=5000)
     ap.add_argument("--index-docs", type=int, default=100_000)
+    ap.add_argument("--corpus", choices=["feed", "versions"], default="feed")
+    ap.add_argument("--workers", type=int, default=0, help="0: one per CPU")
     args = ap.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
-    docs, seen = measured_corpus(args.docs)
+    docs, seen = (feed_corpus if args.corpus == "feed" else versions_corpus)(args.docs)
     src = OUT / "corpus.jsonl"
     src.write_text("".join(json.dumps(d, ensure_ascii=False) + "\n" for d in docs), encoding="utf-8")
-    master = OUT / f"index-{args.index_docs}.db"
+    master = OUT / f"index-{args.index_docs}-{args.corpus}.db"
     if not master.exists():
         took = build_index(master, args.index_docs, seen)
         print(f"index: {args.index_docs + len(seen):,} documents added in {took:.0f} s "
               f"({master.stat().st_size / 1e6:.0f} MB)")  # fmt: skip
     words = sum(len(d["text"].split()) for d in docs)
-    print(f"corpus: {len(docs):,} documents, {words / len(docs):.0f} words each on average")
+    print(f"corpus ({args.corpus}): {len(docs):,} documents, {words / len(docs):.0f} words each on average")
     work = OUT / "work.db"
     shutil.copy(master, work)
-    t_idx = run_cli(["ingest", str(src), "--index", str(work), "-o", str(OUT / "out.jsonl"), "-q", "--exit-zero"])
-    t_base = run_cli(["ingest", str(src), "--no-index", "-o", str(OUT / "base.jsonl"), "-q", "--exit-zero"])
+    w = ["--workers", str(args.workers)]
+    t_idx = run_cli(["ingest", str(src), "--index", str(work), "-o", str(OUT / "out.jsonl"), "-q", "--exit-zero", *w])
+    shutil.copy(master, work)
+    t_one = run_cli(["ingest", str(src), "--index", str(work), "-o", str(OUT / "one.jsonl"), "-q", "--exit-zero",
+                     "--workers", "1"])  # fmt: skip
+    same = (OUT / "out.jsonl").read_bytes() == (OUT / "one.jsonl").read_bytes()
     recs = [json.loads(line) for line in (OUT / "out.jsonl").open()]
     dup_index = sum(1 for r in recs if (r["wirecheck"].get("index") or {}).get("matched", "").startswith("archive/")
                     or (r["wirecheck"].get("index") or {}).get("of", "").startswith("archive/"))  # fmt: skip
-    print(f"wirecheck ingest against the {args.index_docs:,}-document index: {t_idx:.1f} s = "
+    cpus = len(os.sched_getaffinity(0))
+    print(f"wirecheck ingest against the {args.index_docs:,}-document index, {cpus} CPUs: {t_idx:.1f} s = "
           f"{len(docs) / t_idx:,.0f} documents/s ({dup_index} duplicates of archived stories found)")  # fmt: skip
-    print(f"baseline, the same run without an index: {t_base:.1f} s = {len(docs) / t_base:,.0f} documents/s; "
-          f"ratio {t_base / t_idx:.2f}x")  # fmt: skip
+    print(f"baseline, the same run in one process (--workers 1): {t_one:.1f} s = {len(docs) / t_one:,.0f} "
+          f"documents/s; speed-up {t_one / t_idx:.2f}x; identical output: {same}")  # fmt: skip
     shutil.copy(master, work)
     parts = stages(docs, work)
     total = sum(t for _, t in parts)

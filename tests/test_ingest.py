@@ -128,6 +128,7 @@ def test_sigkill_halfway_then_rerun_leaves_one_entry_and_one_record_each(tmp_pat
                 break
         time.sleep(0.2)
     assert proc.poll() is None, "the run ended before it could be killed"
+    workers = _children(proc.pid)
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
     assert 0 < committed < 400 and not out.exists()  # killed halfway: no half-written output
@@ -140,6 +141,20 @@ def test_sigkill_halfway_then_rerun_leaves_one_entry_and_one_record_each(tmp_pat
         assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
     statuses = {rec["wirecheck"]["index"]["status"] for rec in read_jsonl(out)}
     assert "known" in statuses and not list(tmp_path.glob(".*.partial"))
+    # the killed run's worker processes did not outlive it
+    assert workers and not [p for p in workers if Path(f"/proc/{p}").exists()], workers
+
+
+def _children(pid: int) -> list[int]:
+    """Processes started (directly or through the forkserver) by ``pid``'s pool: its descendants."""
+    out, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        for task in Path(f"/proc/{p}/task").glob("*"):
+            kids = (task / "children").read_text().split() if (task / "children").exists() else []
+            out += [int(k) for k in kids]
+            todo += [int(k) for k in kids]
+    return out
 
 
 def test_an_index_with_other_parameters_is_refused(tmp_path: Path) -> None:

@@ -131,6 +131,14 @@ WorkersArg = Annotated[
     int, typer.Option("--workers", help="Processes for the per-document stages: 1 = this process only, 0 = one per "
                       "CPU. Needs --batch-size (ingest has one) and no --compare.")
 ]  # fmt: skip
+ExecutorArg = Annotated[
+    str, typer.Option("--executor", help="auto (one process for --workers 1, else a process pool), serial, local, "
+                      "or dask (on --scheduler, or a local Dask cluster of --workers).")
+]  # fmt: skip
+SchedulerArg = Annotated[
+    Optional[str],  # noqa: UP045
+    typer.Option("--scheduler", help="A Dask scheduler, tcp://HOST:PORT (with --executor dask)."),
+]
 CompareFlag = Annotated[
     bool, typer.Option("--compare/--no-compare", help="Align and compare the versions of multi-version stories.")
 ]
@@ -203,6 +211,8 @@ def _pipeline_command(
         as_of: AsOfArg = None,
         batch_size: BatchArg = default_batch,
         workers: WorkersArg = default_workers,
+        executor: ExecutorArg = "auto",
+        scheduler: SchedulerArg = None,
         fail_on: FailOn = None,
         max_duplicate_rate: MaxDupRate = None,
         min_quality: MinQuality = None,
@@ -236,6 +246,10 @@ def _pipeline_command(
             raise _fail("--batch-size must be 1 or more")
         if workers < 0:
             raise _fail("--workers must be 0 (one per CPU) or more")
+        if executor not in ("auto", "serial", "local", "dask"):
+            raise _fail(f"--executor {executor!r}: auto, serial, local or dask")
+        if scheduler and executor != "dask":
+            raise _fail("--scheduler needs --executor dask")
         scorer = ScorerConfig(
             source_langs=langs,
             glossary=str(glossary) if glossary else None,
@@ -251,7 +265,7 @@ def _pipeline_command(
         routes = _Routes(rejects, keep, duplicates)
         spec = None if no_index or not dedup else index
         _execute(inputs, config, fmt, out, output, routes, exit_zero, quiet, show_clusters, report, gates, spec,
-                 window, as_of, dry_run, workers)  # fmt: skip
+                 window, as_of, dry_run, workers, executor, scheduler)  # fmt: skip
 
     command.__doc__ = doc
     return command
@@ -350,9 +364,11 @@ def _execute(
     as_of: str | None = None,
     dry_run: bool = False,
     workers: int = 1,
+    executor_name: str = "auto",
+    scheduler: str | None = None,
 ) -> None:
     from toolkit.config import seeds_dir
-    from toolkit.executor import LocalExecutor, SerialExecutor
+    from toolkit.executor import SchedulerUnreachable, make_executor
     from toolkit.gates import Gates, GateTally, route
     from toolkit.io.readers import InputError, read_inputs, resolve_inputs
     from toolkit.io.writers import write_json
@@ -374,7 +390,7 @@ def _execute(
         if idx is not None:
             params["index"] = {"backend": idx.kind, **idx.stored}
         summary = Summary(params=params)
-        executor = SerialExecutor() if workers == 1 else LocalExecutor(workers or None)
+        executor = make_executor(executor_name, workers, scheduler, config.dedup_batch or 1000)
         with _Outputs(fmt, out, output, routes, dry_run) as outs, _progress(quiet) as tick:
             for doc in executor.run(config, docs, index=idx, added=added, dry_run=dry_run):
                 where, _ = route(doc, gates)
@@ -388,7 +404,7 @@ def _execute(
                 tick()
             if fmt is OutFormat.dir and not dry_run:
                 write_json(out / "summary.json", {**summary.to_dict(), "gates": tally.to_dict()})
-    except InputError as exc:
+    except (InputError, SchedulerUnreachable) as exc:
         raise _fail(str(exc)) from None
     finally:
         if idx is not None:

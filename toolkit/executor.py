@@ -10,7 +10,9 @@ documents together.
 
 from __future__ import annotations
 
+import itertools
 import os
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -45,6 +47,22 @@ def bounded_map(pool: Any, fn: Callable[[T], R], items: Iterable[T], window: int
         yield pending.popleft().result()
 
 
+def _watch_parent(pid: int) -> None:
+    """Worker initialiser: exit when the process that started the pool is gone (killed with
+    SIGKILL, its pool cannot say goodbye; a worker holding a model must not outlive it)."""
+    import threading
+
+    def watch() -> None:
+        while True:
+            time.sleep(1.0)
+            try:
+                os.kill(pid, 0)
+            except ProcessLookupError:
+                os._exit(1)
+
+    threading.Thread(target=watch, daemon=True, name="wirecheck-parent-watch").start()
+
+
 def _light(docs: list[Document]) -> list[Document]:
     # the normalised text is cheap to rebuild and as large as the text: not worth pickling
     for d in docs:
@@ -53,11 +71,15 @@ def _light(docs: list[Document]) -> list[Document]:
 
 
 def _prepare(args: tuple[RunConfig, list[Document]]) -> list[Document]:
-    """Worker: normalise and identify languages."""
+    """Worker: normalise, identify languages and, when the task is a clustering batch, cluster it."""
     from toolkit.pipeline import Language, Normalize
 
     config, docs = args
     out = list(Language(per_paragraph=config.paragraph_lang, method=config.lang_method)(Normalize()(docs)))
+    if config.dedup:
+        from toolkit.dedup.cluster import cluster_documents
+
+        cluster_documents(out, config.dedup_config)
     return _light(out)
 
 
@@ -95,29 +117,47 @@ class LocalExecutor:
     def run(self, config: RunConfig, docs: Iterable[Document], **dedup: Any) -> Iterator[Document]:
         import multiprocessing
 
-        from toolkit.dedup.cluster import Dedup
-
         if config.compare or (config.dedup and config.dedup_batch is None):
             # comparison needs whole clusters after scoring, clustering without a batch size the
             # whole input at once: neither streams through a pool
             yield from SerialExecutor().run(config, docs, **dedup)
             return
+        size = config.dedup_batch if config.dedup and config.dedup_batch else self.batch
+        stream = iter(docs)
+        head = list(itertools.islice(stream, 2 * size))
+        if len(head) < 2 * size:
+            # under two batches: starting worker processes (and their models) costs more than it saves
+            yield from SerialExecutor().run(config, head, **dedup)
+            return
+        for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+            # one BLAS thread per worker: the workers already fill the CPUs (inherited by the forkserver)
+            os.environ.setdefault(var, "1")
         ctx = multiprocessing.get_context("forkserver")
         window = 2 * self.workers
-        with ProcessPoolExecutor(self.workers, mp_context=ctx) as pool:
-            prepared = (
-                d
-                for part in bounded_map(pool, _prepare, ((config, c) for c in _chunks(docs, self.batch)), window)
-                for d in part
+        # a clustering batch goes to one worker whole; the index (shared state, in batch order) stays here
+        index = dedup.get("index")
+        with ProcessPoolExecutor(self.workers, mp_context=ctx, initializer=_watch_parent,
+                                 initargs=(os.getpid(),)) as pool:  # fmt: skip
+            tasks = ((config, c) for c in _chunks(itertools.chain(head, stream), size))
+            batches = bounded_map(pool, _prepare, tasks, window)
+            clustered = (
+                (d for part in _checked(batches, config, **dedup) for d in part)
+                if index
+                else (d for part in batches for d in part)
             )
-            clustered: Iterable[Document] = prepared
-            if config.dedup:
-                clustered = Dedup(config.dedup_config, batch_size=config.dedup_batch, **dedup)(prepared)
             score_batch = config.scorer_config.batch if config.scorers else self.batch
             # the scorers' batches are cut from the stream exactly where one process cuts them
             tasks = ((config, c) for c in _chunks(_light_stream(clustered), score_batch))
             for part in bounded_map(pool, _finish, tasks, window):
                 yield from part
+
+
+def _checked(batches: Iterable[list[Document]], config: RunConfig, **dedup: Any) -> Iterator[list[Document]]:
+    from toolkit.dedup.cluster import check_index
+
+    for batch in batches:
+        check_index(batch, dedup["index"], config.dedup_config, dedup.get("added"), dedup.get("dry_run", False))
+        yield batch
 
 
 def _light_stream(docs: Iterable[Document]) -> Iterator[Document]:
@@ -127,9 +167,115 @@ def _light_stream(docs: Iterable[Document]) -> Iterator[Document]:
         yield d
 
 
-def make_executor(name: str, workers: int | None = None) -> SerialExecutor | LocalExecutor:
+def _prepare_partition(args: tuple[RunConfig, list[Document]]) -> list[Document]:
+    """Dask task: normalise, identify languages and compute each document's clustering features."""
+    from toolkit.pipeline import Language, Normalize, norm_of
+
+    config, docs = args
+    out = list(Language(per_paragraph=config.paragraph_lang, method=config.lang_method)(Normalize()(docs)))
+    if config.dedup:
+        from toolkit.dedup.features import features_batch
+
+        live = [d for d in out if d.ok]
+        feats = features_batch([norm_of(d).text for d in live], [d.lang for d in live])
+        for d, f in zip(live, feats, strict=True):
+            d.cache["features"] = f
+    return _light(out)
+
+
+def _finish_partition(args: tuple[RunConfig, list[Document]]) -> list[Document]:
+    """Dask task: scorers, version comparison and quality over one scorer batch (as in one process)."""
+    from toolkit.pipeline import Quality
+
+    config, docs = args
+    stream: Iterable[Document] = docs
+    if config.scorers:
+        from toolkit.scorers.run import Scorers
+
+        stream = Scorers(config.scorer_config)(stream)
+    if config.dedup and config.compare:
+        from toolkit.compare.step import CompareVersions
+
+        stream = CompareVersions(batch=len(docs) or 1)(stream)
+    return _light(list(Quality()(stream)))
+
+
+class SchedulerUnreachable(RuntimeError):
+    pass
+
+
+class DaskExecutor:
+    """The pipeline on a Dask cluster: per-document stages map over partitions on the workers;
+    clustering joins every partition's signatures and features on the client, so a story split
+    across partitions ends in one cluster, with the id a run in one process gives it."""
+
+    name = "dask"
+
+    def __init__(self, scheduler: str | None = None, workers: int | None = None, partition: int = 1000) -> None:
+        self.scheduler = scheduler
+        self.workers = workers or len(os.sched_getaffinity(0))
+        self.partition = partition
+        self.info = ""
+
+    def _client(self) -> tuple[Any, Any]:
+        try:
+            from distributed import Client, LocalCluster
+        except ImportError:
+            raise SchedulerUnreachable("the Dask executor needs the extra: pip install 'wirecheck[dask]'") from None
+        if self.scheduler:
+            try:
+                client = Client(self.scheduler, timeout="10s", set_as_default=False)  # type: ignore[no-untyped-call]
+            except (OSError, TimeoutError) as exc:
+                raise SchedulerUnreachable(f"cannot reach the Dask scheduler at {self.scheduler}: {exc}") from None
+            self.info = f"scheduler {self.scheduler}, {len(client.scheduler_info()['workers'])} workers"
+            return client, None
+        for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+            os.environ.setdefault(var, "1")
+        cluster = LocalCluster(  # type: ignore[no-untyped-call]
+            n_workers=self.workers, threads_per_worker=1, processes=True, host="127.0.0.1",
+            dashboard_address=None, silence_logs=40,
+        )  # fmt: skip
+        self.info = f"local Dask cluster on 127.0.0.1, {self.workers} workers"
+        return Client(cluster, set_as_default=False), cluster  # type: ignore[no-untyped-call]
+
+    def run(self, config: RunConfig, docs: Iterable[Document], **dedup: Any) -> Iterator[Document]:
+        client, cluster = self._client()
+        try:
+            # every partition is submitted at once; clustering (here) takes them in order as they
+            # finish, and each scorer batch is submitted as soon as it is clustered, so the
+            # workers score batch k while this process clusters batch k + 1
+            parts = list(_chunks(docs, self.partition))
+            prep = client.map(_prepare_partition, [(config, p) for p in parts], pure=False)
+            stream: Iterable[Document] = (d for f in prep for d in f.result())
+            if config.dedup:
+                from toolkit.dedup.cluster import Dedup
+
+                stream = Dedup(config.dedup_config, batch_size=config.dedup_batch, **dedup)(stream)
+            size = config.scorer_config.batch if config.scorers else self.partition
+            pending: deque[Any] = deque()
+            for chunk in _chunks(_light_stream(stream), size):
+                pending.append(client.submit(_finish_partition, (config, chunk), pure=False))
+                while pending and pending[0].done():
+                    yield from pending.popleft().result()
+            while pending:
+                yield from pending.popleft().result()
+        finally:
+            client.close()
+            if cluster is not None:
+                cluster.close()
+
+
+def make_executor(
+    name: str, workers: int | None = None, scheduler: str | None = None, partition: int = 1000
+) -> SerialExecutor | LocalExecutor | DaskExecutor:
+    """``serial``, ``local`` (a process pool; ``workers`` processes) or ``dask`` (``scheduler``, or a
+    LocalCluster of ``workers``); ``auto``: serial for one worker, else local."""
+    if name == "auto":
+        name = "serial" if workers == 1 else "local"
     if name == "serial":
         return SerialExecutor()
     if name == "local":
-        return LocalExecutor(workers)
-    raise ValueError(f"unknown executor {name!r} (serial or local)")
+        return LocalExecutor(workers or None)
+    if name == "dask":
+        return DaskExecutor(scheduler, workers or None, partition)
+    raise ValueError(f"unknown executor {name!r} (auto, serial, local or dask)")

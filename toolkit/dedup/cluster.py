@@ -205,7 +205,12 @@ def cluster_documents(docs: list[Document], config: DedupConfig | None = None) -
     live = [d for d in docs if d.ok]
     texts = [norm_of(d).text for d in live]
     langs = [d.lang for d in live]
-    feats = features_batch(texts, langs)
+    if live and all("features" in d.cache for d in live):
+        # computed where the document was prepared (a worker of a distributed run): the same
+        # function of the same text, so the clusters are those of a run in one process
+        feats = [d.cache.pop("features") for d in live]
+    else:
+        feats = features_batch(texts, langs)
     n = len(live)
     for d, f in zip(live, feats, strict=True):
         d.cache["body_words"] = f.words
