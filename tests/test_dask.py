@@ -66,7 +66,8 @@ def test_dask_ingest_against_an_index_matches_one_process(local_cluster: Any, tm
 
     config = RunConfig(dedup_batch=10, compare=False)
     out = []
-    for name, ex in (("serial", SerialExecutor()), ("dask", DaskExecutor(local_cluster.scheduler_address, partition=7))):
+    executors = (("serial", SerialExecutor()), ("dask", DaskExecutor(local_cluster.scheduler_address, partition=7)))
+    for name, ex in executors:
         idx = open_index(str(tmp_path / f"{name}.db"), config.index_params())
         out.append(records(ex.run(config, corpus(), index=idx, added=1.0e9)))
         idx.close()
