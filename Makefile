@@ -32,6 +32,8 @@ bench: $(STAMP)  ## the benchmarks and evaluations (bench/README.md)
 	$(BIN)/python bench/scorers_bench.py
 	$(BIN)/python bench/compare_eval.py
 	$(BIN)/python bench/report_bench.py
+	$(BIN)/python bench/ingest_bench.py
+	$(BIN)/python bench/dask_bench.py
 
 clean:
 	rm -rf out .pytest_cache .mypy_cache .ruff_cache

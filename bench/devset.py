@@ -140,6 +140,20 @@ def copy_variant(doc: dict[str, Any], n: int, rng: random.Random) -> dict[str, A
     }
 
 
+def versions(n: int, seed: int) -> list[dict[str, str]]:
+    """``n`` documents: every base document followed by as many copy variants as it takes."""
+    import math
+
+    rng = random.Random(seed)
+    bases = base_documents()
+    copies = max(1, math.ceil(n / len(bases)) - 1)
+    docs: list[dict[str, str]] = []
+    for d in bases:
+        docs.append({"id": d["id"], "text": d["text"]})
+        docs.extend({"id": c["id"], "text": c["text"]} for c in (copy_variant(d, k, rng) for k in range(1, copies + 1)))
+    return docs[:n]
+
+
 def devset(copies: int = 2, seed: int = 13) -> list[dict[str, Any]]:
     rng = random.Random(seed)
     bases = base_documents()

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import os
 import random
 import shutil
@@ -28,7 +27,7 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from bench.devset import base_documents, copy_variant  # noqa: E402
+from bench.devset import base_documents, copy_variant, versions  # noqa: E402
 
 OUT = ROOT / "bench" / "out" / "ingest"
 
@@ -117,13 +116,8 @@ def versions_corpus(n: int) -> tuple[list[dict[str, str]], list[dict[str, str]]]
     copies): the hardest case for clustering, nearly every pair needs verifying."""
     rng = random.Random(3)
     bases = base_documents()
-    copies = max(1, math.ceil(n / len(bases)) - 1)
-    docs: list[dict[str, str]] = []
-    for d in bases:
-        docs.append({"id": d["id"], "text": d["text"]})
-        docs.extend({"id": c["id"], "text": c["text"]} for c in (copy_variant(d, k, rng) for k in range(1, copies + 1)))
+    docs = versions(n, seed=3)
     rng.shuffle(docs)
-    docs = docs[:n]
     # one story in ten was ingested before: the index holds another copy of it
     seen = [{"id": f"archive/{d['id']}", "text": copy_variant(d, 99, rng)["text"]}
             for d in bases[::10]]  # fmt: skip

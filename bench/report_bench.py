@@ -13,8 +13,6 @@ from __future__ import annotations
 import argparse
 import html
 import json
-import math
-import random
 import shutil
 import subprocess
 import sys
@@ -23,7 +21,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from bench.devset import base_documents, copy_variant  # noqa: E402
+from bench.devset import versions  # noqa: E402
 
 OUT = ROOT / "bench" / "out" / "report"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -31,14 +29,7 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
 
 
 def corpus(n: int) -> list[dict[str, str]]:
-    rng = random.Random(11)
-    bases = base_documents()
-    copies = max(1, math.ceil(n / len(bases)) - 1)
-    docs: list[dict[str, str]] = []
-    for d in bases:
-        docs.append({"id": d["id"], "text": d["text"]})
-        docs.extend({"id": c["id"], "text": c["text"]} for c in (copy_variant(d, k, rng) for k in range(1, copies + 1)))
-    return docs[:n]
+    return versions(n, seed=11)
 
 
 def open_time(browser: object, path: Path, ready: str | None, repeat: int = 3) -> float:

@@ -251,3 +251,14 @@ def test_paragraph_boundaries_are_hard_anchors() -> None:
     assert ((3,), (3,)) in pairs(res.beads) and res.params["paragraph_anchors"] == 2
     odd = align(fr, en, "fr", "en", paragraphs=([0, 2], [0]))
     assert "paragraph counts differ" in odd.notes[-1]
+
+
+def test_a_full_embedding_cache_never_loses_a_sentence_it_is_asked_for() -> None:
+    from toolkit.align.embed import USEEmbedder
+
+    emb = USEEmbedder(cache_size=4)
+    first = emb.encode(["Turkey warned Russia.", "Ankara spoke.", "Talks resume."])
+    # two of these are cached, three are new: the cache overflows and starts again
+    both = emb.encode(["Turkey warned Russia.", "Ankara spoke.", "A", "B", "C"])
+    assert both.shape == (5, 512)
+    assert np.allclose(both[:2], first[:2], atol=1e-5)

@@ -85,3 +85,12 @@ def test_cli_dask_options(local_cluster: Any, tmp_path: Path) -> None:
     r = run_cli("run", "--executor", "dask", "--scheduler", "tcp://127.0.0.1:9", "-q", "--out", str(tmp_path / "x"))
     assert r.returncode == 2 and b"cannot reach the Dask scheduler at tcp://127.0.0.1:9" in r.stderr
     assert run_cli("run", "--scheduler", "tcp://127.0.0.1:9").returncode == 2  # needs --executor dask
+
+
+def test_local_process_pool_matches_one_process() -> None:
+    from toolkit.executor import LocalExecutor, SerialExecutor
+
+    config = RunConfig(dedup_batch=10)  # versions compared too, in the scorers' batches
+    serial = records(SerialExecutor().run(config, corpus()))
+    pooled = records(LocalExecutor(2).run(config, corpus()))
+    assert json.dumps(pooled, sort_keys=True) == json.dumps(serial, sort_keys=True)

@@ -84,7 +84,8 @@ def _prepare(args: tuple[RunConfig, list[Document]]) -> list[Document]:
 
 
 def _finish(args: tuple[RunConfig, list[Document]]) -> list[Document]:
-    """Worker: the scorers (a scorer batch at a time, as in one process) and the quality score."""
+    """Worker: scorers, version comparison and quality over one scorer batch (cut where one
+    process cuts it, so the evidence pooled per batch is the same)."""
     from toolkit.pipeline import Quality
 
     config, docs = args
@@ -93,6 +94,10 @@ def _finish(args: tuple[RunConfig, list[Document]]) -> list[Document]:
         from toolkit.scorers.run import Scorers
 
         stream = Scorers(config.scorer_config)(stream)
+    if config.dedup and config.compare:
+        from toolkit.compare.step import CompareVersions
+
+        stream = CompareVersions(batch=len(docs) or 1)(stream)
     return _light(list(Quality()(stream)))
 
 
@@ -117,9 +122,8 @@ class LocalExecutor:
     def run(self, config: RunConfig, docs: Iterable[Document], **dedup: Any) -> Iterator[Document]:
         import multiprocessing
 
-        if config.compare or (config.dedup and config.dedup_batch is None):
-            # comparison needs whole clusters after scoring, clustering without a batch size the
-            # whole input at once: neither streams through a pool
+        if config.dedup and config.dedup_batch is None:
+            # clustering without a batch size takes the whole input at once: nothing to stream
             yield from SerialExecutor().run(config, docs, **dedup)
             return
         size = config.dedup_batch if config.dedup and config.dedup_batch else self.batch
@@ -183,21 +187,16 @@ def _prepare_partition(args: tuple[RunConfig, list[Document]]) -> list[Document]
     return _light(out)
 
 
-def _finish_partition(args: tuple[RunConfig, list[Document]]) -> list[Document]:
-    """Dask task: scorers, version comparison and quality over one scorer batch (as in one process)."""
-    from toolkit.pipeline import Quality
-
-    config, docs = args
-    stream: Iterable[Document] = docs
-    if config.scorers:
-        from toolkit.scorers.run import Scorers
-
-        stream = Scorers(config.scorer_config)(stream)
-    if config.dedup and config.compare:
-        from toolkit.compare.step import CompareVersions
-
-        stream = CompareVersions(batch=len(docs) or 1)(stream)
-    return _light(list(Quality()(stream)))
+def _client_map(client: Any, fn: Callable[[T], R], items: Iterable[T], window: int) -> Iterator[R]:
+    """Like :func:`bounded_map` on a Dask client: partitions are sent as they are read, a few
+    per worker ahead, so neither the client nor the scheduler holds the whole input."""
+    pending: deque[Any] = deque()
+    for item in items:
+        pending.append(client.submit(fn, item, pure=False))
+        if len(pending) >= window:
+            yield pending.popleft().result()
+    while pending:
+        yield pending.popleft().result()
 
 
 class SchedulerUnreachable(RuntimeError):
@@ -244,9 +243,9 @@ class DaskExecutor:
             # every partition is submitted at once; clustering (here) takes them in order as they
             # finish, and each scorer batch is submitted as soon as it is clustered, so the
             # workers score batch k while this process clusters batch k + 1
-            parts = list(_chunks(docs, self.partition))
-            prep = client.map(_prepare_partition, [(config, p) for p in parts], pure=False)
-            stream: Iterable[Document] = (d for f in prep for d in f.result())
+            window = 2 * max(1, len(client.scheduler_info().get("workers", {})))
+            prep = _client_map(client, _prepare_partition, ((config, p) for p in _chunks(docs, self.partition)), window)
+            stream: Iterable[Document] = (d for part in prep for d in part)
             if config.dedup:
                 from toolkit.dedup.cluster import Dedup
 
@@ -254,7 +253,7 @@ class DaskExecutor:
             size = config.scorer_config.batch if config.scorers else self.partition
             pending: deque[Any] = deque()
             for chunk in _chunks(_light_stream(stream), size):
-                pending.append(client.submit(_finish_partition, (config, chunk), pure=False))
+                pending.append(client.submit(_finish, (config, chunk), pure=False))
                 while pending and pending[0].done():
                     yield from pending.popleft().result()
             while pending:

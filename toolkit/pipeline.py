@@ -120,7 +120,7 @@ def default_steps(
     if config.dedup and config.compare:
         from toolkit.compare.step import CompareVersions
 
-        steps.append(CompareVersions())
+        steps.append(CompareVersions(batch=config.scorer_config.batch))  # the batches the scorers pool
     steps.append(Quality())
     return steps
 

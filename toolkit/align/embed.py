@@ -71,10 +71,12 @@ class USEEmbedder:
 
     def _pooled(self, sentences: list[str]) -> list[_Pooled]:
         keys = [text_key(s) for s in sentences]
-        missing = sorted({k: s for k, s in zip(keys, sentences, strict=True) if k not in self._cache}.items())
+        unique = dict(zip(keys, sentences, strict=True))
+        if len(self._cache) + sum(k not in self._cache for k in unique) > self.cache_size:
+            # full: start again, and then every sentence of this call is missing, cached ones too
+            self._cache.clear()
+        missing = sorted((k, s) for k, s in unique.items() if k not in self._cache)
         if missing:
-            if len(self._cache) + len(missing) > self.cache_size:
-                self._cache.clear()
             model = self._load()
             tokenize = model._tokenizer.encode
             backend = model._model
