@@ -154,7 +154,7 @@ def _config_callback(ctx: typer.Context, param: Any, value: Optional[Path]) -> O
     options = {}
     for p in ctx.command.params:
         for opt in getattr(p, "opts", []):
-            if opt.startswith("--") and p.name not in ("config", "inputs"):
+            if opt.startswith("--") and p.name not in ("config_file", "inputs"):
                 options[opt[2:]] = str(p.name)
     command = ctx.info_name or ""
     try:

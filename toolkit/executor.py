@@ -204,9 +204,10 @@ class SchedulerUnreachable(RuntimeError):
 
 
 class DaskExecutor:
-    """The pipeline on a Dask cluster: per-document stages map over partitions on the workers;
-    clustering joins every partition's signatures and features on the client, so a story split
-    across partitions ends in one cluster, with the id a run in one process gives it."""
+    """The pipeline on a Dask cluster: per-document stages map over partitions on the workers.
+    Without a batch size, clustering joins every partition's signatures and features on the
+    client, so a story split across partitions ends in one cluster, with the id a run in one
+    process gives it; with one, each clustering batch is clustered whole on a worker."""
 
     name = "dask"
 
@@ -244,12 +245,24 @@ class DaskExecutor:
             # finish, and each scorer batch is submitted as soon as it is clustered, so the
             # workers score batch k while this process clusters batch k + 1
             window = 2 * max(1, len(client.scheduler_info().get("workers", {})))
-            prep = _client_map(client, _prepare_partition, ((config, p) for p in _chunks(docs, self.partition)), window)
-            stream: Iterable[Document] = (d for part in prep for d in part)
-            if config.dedup:
-                from toolkit.dedup.cluster import Dedup
+            stream: Iterable[Document]
+            if config.dedup and config.dedup_batch:
+                # clustering batches are independent: each is prepared and clustered on one worker;
+                # only the index, shared and in batch order, is checked here
+                parts = _client_map(client, _prepare, ((config, p) for p in _chunks(docs, config.dedup_batch)), window)
+                if dedup.get("index") is not None:
+                    parts = _checked(parts, config, **dedup)
+                stream = (d for part in parts for d in part)
+            else:
+                parts = _client_map(
+                    client, _prepare_partition, ((config, p) for p in _chunks(docs, self.partition)), window
+                )
+                stream = (d for part in parts for d in part)
+                if config.dedup:
+                    from toolkit.dedup.cluster import Dedup
 
-                stream = Dedup(config.dedup_config, batch_size=config.dedup_batch, **dedup)(stream)
+                    # the whole input is one clustering batch: joined here from every partition
+                    stream = Dedup(config.dedup_config, batch_size=None, **dedup)(stream)
             size = config.scorer_config.batch if config.scorers else self.partition
             pending: deque[Any] = deque()
             for chunk in _chunks(_light_stream(stream), size):
