@@ -197,12 +197,13 @@ def main() -> None:
     ap.add_argument("--index-docs", type=int, default=100_000)
     ap.add_argument("--corpus", choices=["feed", "versions"], default="feed")
     ap.add_argument("--workers", type=int, default=0, help="0: one per CPU")
+    ap.add_argument("--no-stages", action="store_true", help="skip the per-stage breakdown")
     args = ap.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
     docs, seen = (feed_corpus if args.corpus == "feed" else versions_corpus)(args.docs)
     src = OUT / "corpus.jsonl"
     src.write_text("".join(json.dumps(d, ensure_ascii=False) + "\n" for d in docs), encoding="utf-8")
-    master = OUT / f"index-{args.index_docs}-{args.corpus}.db"
+    master = OUT / f"index-{args.index_docs}-{args.corpus}-{args.docs}.db"
     if not master.exists():
         took = build_index(master, args.index_docs, seen)
         print(f"index: {args.index_docs + len(seen):,} documents added in {took:.0f} s "
@@ -225,6 +226,8 @@ def main() -> None:
           f"{len(docs) / t_idx:,.0f} documents/s ({dup_index} duplicates of archived stories found)")  # fmt: skip
     print(f"baseline, the same run in one process (--workers 1): {t_one:.1f} s = {len(docs) / t_one:,.0f} "
           f"documents/s; speed-up {t_one / t_idx:.2f}x; identical output: {same}")  # fmt: skip
+    if args.no_stages:
+        return
     shutil.copy(master, work)
     parts = stages(docs, work)
     total = sum(t for _, t in parts)

@@ -146,7 +146,7 @@ class LocalExecutor:
             batches = bounded_map(pool, _prepare, tasks, window)
             clustered = (
                 (d for part in _checked(batches, config, **dedup) for d in part)
-                if index
+                if index is not None
                 else (d for part in batches for d in part)
             )
             score_batch = config.scorer_config.batch if config.scorers else self.batch
