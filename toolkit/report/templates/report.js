@@ -61,13 +61,14 @@
     el.textContent = k >= 0 ? `finding ${k + 1} of ${order.length}` : `${order.length} findings shown`;
   }
 
-  function line(parent, cls, text) {
-    const p = document.createElement("p");
-    if (cls) p.className = cls;
-    p.textContent = text;
-    parent.appendChild(p);
-    return p;
+  function add(parent, tag, text, cls) {
+    const e = document.createElement(tag);
+    if (cls) e.className = cls;
+    e.textContent = text;
+    parent.appendChild(e);
+    return e;
   }
+  const line = (parent, cls, text) => add(parent, "p", text, cls);
 
   function describe(g, box) {
     const f = F[g];
@@ -180,13 +181,7 @@
     }
     return docChars.get(doc);
   }
-  function cell(tr, text, cls) {
-    const td = document.createElement("td");
-    if (cls) td.className = cls;
-    td.textContent = text;
-    tr.appendChild(td);
-    return td;
-  }
+  const cell = (tr, text, cls) => add(tr, "td", text, cls);
   function fillPairs(det) {
     if (det.dataset.filled) return;
     det.dataset.filled = "1";
