@@ -70,12 +70,17 @@ def _light(docs: list[Document]) -> list[Document]:
     return docs
 
 
-def _prepare(args: tuple[RunConfig, list[Document]]) -> list[Document]:
-    """Worker: normalise, identify languages and, when the task is a clustering batch, cluster it."""
+def _languages(config: RunConfig, docs: list[Document]) -> list[Document]:
+    """The stages before clustering: normalisation and language identification."""
     from toolkit.pipeline import Language, Normalize
 
+    return list(Language(per_paragraph=config.paragraph_lang, method=config.lang_method)(Normalize()(docs)))
+
+
+def _prepare(args: tuple[RunConfig, list[Document]]) -> list[Document]:
+    """Worker: normalise, identify languages and, when the task is a clustering batch, cluster it."""
     config, docs = args
-    out = list(Language(per_paragraph=config.paragraph_lang, method=config.lang_method)(Normalize()(docs)))
+    out = _languages(config, docs)
     if config.dedup:
         from toolkit.dedup.cluster import cluster_documents
 
@@ -173,10 +178,10 @@ def _light_stream(docs: Iterable[Document]) -> Iterator[Document]:
 
 def _prepare_partition(args: tuple[RunConfig, list[Document]]) -> list[Document]:
     """Dask task: normalise, identify languages and compute each document's clustering features."""
-    from toolkit.pipeline import Language, Normalize, norm_of
+    from toolkit.pipeline import norm_of
 
     config, docs = args
-    out = list(Language(per_paragraph=config.paragraph_lang, method=config.lang_method)(Normalize()(docs)))
+    out = _languages(config, docs)
     if config.dedup:
         from toolkit.dedup.features import features_batch
 

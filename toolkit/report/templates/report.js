@@ -69,17 +69,15 @@
     return e;
   }
   const line = (parent, cls, text) => add(parent, "p", text, cls);
+  function codeAndSeverity(parent, f) {
+    add(parent, "span", str(f[3]), "code");
+    add(parent, "span", data.severities[f[2]], "sevtag s" + f[2]);
+  }
 
   function describe(g, box) {
     const f = F[g];
     const head = document.createElement("p");
-    const code = document.createElement("span");
-    code.className = "code";
-    code.textContent = str(f[3]);
-    const sev = document.createElement("span");
-    sev.className = "sevtag s" + f[2];
-    sev.textContent = data.severities[f[2]];
-    head.append(code, sev);
+    codeAndSeverity(head, f);
     const cat = str(f[4]);
     if (cat) head.append(document.createTextNode(cat));
     box.appendChild(head);
@@ -150,15 +148,9 @@
       const f = F[g];
       const li = document.createElement("li");
       li.dataset.g = String(g);
-      const code = document.createElement("span");
-      code.className = "code";
-      code.textContent = str(f[3]);
-      const sev = document.createElement("span");
-      sev.className = "sevtag s" + f[2];
-      sev.textContent = data.severities[f[2]];
-      const quote = document.createElement("q");
-      quote.textContent = str(f[7]);
-      li.append(code, sev, quote, document.createTextNode(" " + (str(f[8]) || "")));
+      codeAndSeverity(li, f);
+      add(li, "q", str(f[7]));
+      li.append(document.createTextNode(" " + (str(f[8]) || "")));
       const fix = str(f[9]);
       if (fix !== null) {
         const s = document.createElement("span");
