@@ -60,11 +60,15 @@ def test_dask_run_matches_one_process(local_cluster: Any) -> None:
     assert json.dumps(dask, sort_keys=True) == json.dumps(serial, sort_keys=True)
 
 
-def test_dask_ingest_against_an_index_matches_one_process(local_cluster: Any, tmp_path: Path) -> None:
-    from toolkit.executor import DaskExecutor, SerialExecutor
+@pytest.mark.parametrize("score_batch", [1000, 5])
+def test_dask_ingest_against_an_index_matches_one_process(local_cluster: Any, tmp_path: Path, score_batch: int) -> None:
+    from toolkit.executor import DaskExecutor, SerialExecutor, _fused
     from toolkit.index import open_index
+    from toolkit.scorers.run import ScorerConfig
 
-    config = RunConfig(dedup_batch=10, compare=False)
+    # scorer batches of 5 fall inside clustering batches of 10: one task does every stage
+    config = RunConfig(dedup_batch=10, compare=False, scorer_config=ScorerConfig(batch=score_batch))
+    assert _fused(config) == (score_batch == 5)
     out = []
     executors = (("serial", SerialExecutor()), ("dask", DaskExecutor(local_cluster.scheduler_address, partition=7)))
     for name, ex in executors:
@@ -87,10 +91,13 @@ def test_cli_dask_options(local_cluster: Any, tmp_path: Path) -> None:
     assert run_cli("run", "--scheduler", "tcp://127.0.0.1:9").returncode == 2  # needs --executor dask
 
 
-def test_local_process_pool_matches_one_process() -> None:
+@pytest.mark.parametrize("score_batch", [1000, 5])
+def test_local_process_pool_matches_one_process(score_batch: int) -> None:
     from toolkit.executor import LocalExecutor, SerialExecutor
+    from toolkit.scorers.run import ScorerConfig
 
-    config = RunConfig(dedup_batch=10)  # versions compared too, in the scorers' batches
+    # versions compared too, in the scorers' batches; with 5, every stage of a batch in one task
+    config = RunConfig(dedup_batch=10, scorer_config=ScorerConfig(batch=score_batch))
     serial = records(SerialExecutor().run(config, corpus()))
     pooled = records(LocalExecutor(2).run(config, corpus()))
     assert json.dumps(pooled, sort_keys=True) == json.dumps(serial, sort_keys=True)

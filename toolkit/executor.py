@@ -77,15 +77,18 @@ def _languages(config: RunConfig, docs: list[Document]) -> list[Document]:
     return list(Language(per_paragraph=config.paragraph_lang, method=config.lang_method)(Normalize()(docs)))
 
 
-def _prepare(args: tuple[RunConfig, list[Document]]) -> list[Document]:
-    """Worker: normalise, identify languages and, when the task is a clustering batch, cluster it."""
-    config, docs = args
+def _clustered(config: RunConfig, docs: list[Document]) -> list[Document]:
     out = _languages(config, docs)
     if config.dedup:
         from toolkit.dedup.cluster import cluster_documents
 
         cluster_documents(out, config.dedup_config)
-    return _light(out)
+    return out
+
+
+def _prepare(args: tuple[RunConfig, list[Document]]) -> list[Document]:
+    """Worker: normalise, identify languages and, when the task is a clustering batch, cluster it."""
+    return _light(_clustered(*args))
 
 
 def _finish(args: tuple[RunConfig, list[Document]]) -> list[Document]:
@@ -104,6 +107,35 @@ def _finish(args: tuple[RunConfig, list[Document]]) -> list[Document]:
 
         stream = CompareVersions(batch=len(docs) or 1)(stream)
     return _light(list(Quality()(stream)))
+
+
+def _whole(args: tuple[RunConfig, list[Document], bool]) -> list[Document]:
+    """Worker: every stage of one clustering batch, the scorers in their own batches (cut where
+    one process cuts them: they divide the clustering batch). ``keep_sig``: leave the
+    signatures for the index check that follows in the client."""
+    config, docs, keep_sig = args
+    out = _clustered(config, docs)
+    size = config.scorer_config.batch if config.scorers else len(out) or 1
+    done = [d for c in _chunks(out, size) for d in _finish((config, c))]
+    if not keep_sig:
+        for d in done:
+            d.cache.pop("copy_sig", None)
+    return done
+
+
+def _fused(config: RunConfig) -> bool:
+    """Whether a clustering batch can go through every stage on one worker: the scorers'
+    batches (and the comparison's) must then fall inside it, as they do in one process."""
+    if not (config.dedup and config.dedup_batch):
+        return False
+    return not config.scorers or config.dedup_batch % config.scorer_config.batch == 0
+
+
+def _unsigned(parts: Iterable[list[Document]]) -> Iterator[Document]:
+    for part in parts:
+        for d in part:
+            d.cache.pop("copy_sig", None)
+            yield d
 
 
 class SerialExecutor:
@@ -147,6 +179,12 @@ class LocalExecutor:
         index = dedup.get("index")
         with ProcessPoolExecutor(self.workers, mp_context=ctx, initializer=_watch_parent,
                                  initargs=(os.getpid(),)) as pool:  # fmt: skip
+            if _fused(config):
+                # one task per clustering batch: each document crosses to a worker and back once
+                jobs = ((config, c, index is not None) for c in _chunks(itertools.chain(head, stream), size))
+                parts = bounded_map(pool, _whole, jobs, window)
+                yield from _unsigned(_checked(parts, config, **dedup) if index is not None else parts)
+                return
             tasks = ((config, c) for c in _chunks(itertools.chain(head, stream), size))
             batches = bounded_map(pool, _prepare, tasks, window)
             clustered = (
@@ -251,6 +289,12 @@ class DaskExecutor:
             # workers score batch k while this process clusters batch k + 1
             window = 2 * max(1, len(client.scheduler_info().get("workers", {})))
             stream: Iterable[Document]
+            if _fused(config):
+                index = dedup.get("index")
+                jobs = ((config, p, index is not None) for p in _chunks(docs, config.dedup_batch or 1))
+                parts = _client_map(client, _whole, jobs, window)
+                yield from _unsigned(_checked(parts, config, **dedup) if index is not None else parts)
+                return
             if config.dedup and config.dedup_batch:
                 # clustering batches are independent: each is prepared and clustered on one worker;
                 # only the index, shared and in batch order, is checked here
