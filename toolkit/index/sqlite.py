@@ -33,6 +33,13 @@ CREATE INDEX IF NOT EXISTS bands_key ON bands (key);
 CREATE INDEX IF NOT EXISTS bands_seq ON bands (seq);
 """
 
+# CROSS JOIN fixes the join order: from the batch's keys into the band index. Left to itself
+# the planner scanned the whole bands table once per batch (1.5 ms a document at 100,000).
+LOOKUP = (
+    "SELECT DISTINCT q.k, d.seq, d.id, d.of, d.size, d.sig FROM q CROSS JOIN bands b ON b.key = q.key "
+    "CROSS JOIN docs d ON d.seq = b.seq ORDER BY q.k, d.seq"
+)
+
 
 class SqliteIndex:
     kind = "sqlite"
@@ -96,10 +103,7 @@ class SqliteIndex:
         db.execute("CREATE TEMP TABLE IF NOT EXISTS q (key INTEGER NOT NULL, k INTEGER NOT NULL)")
         db.execute("DELETE FROM q")
         db.executemany("INSERT INTO q VALUES (?, ?)", rows)
-        found = db.execute(
-            "SELECT DISTINCT q.k, d.seq, d.id, d.of, d.size, d.sig FROM q JOIN bands b ON b.key = q.key "
-            "JOIN docs d ON d.seq = b.seq ORDER BY q.k, d.seq"
-        ).fetchall()
+        found = db.execute(LOOKUP).fetchall()
         db.execute("DELETE FROM q")
         by_entry: dict[int, list[tuple[int, str, str, int, bytes]]] = {}
         for k, seq, did, of, size, sig in found:
