@@ -22,6 +22,7 @@ MIN_WORDS = 4
 # probability it reports is scaled down in proportion, so short segments never look certain.
 CONFIDENT_LETTERS = 50
 MAX_CHARS = 3000  # langdetect's text window; detection cost grows with it
+_WORD_CACHE = 100_000  # word vectors kept (55 float32 each: ~22 MB at most)
 
 _SENT_END = set('.!?:;…"«»“”')
 
@@ -53,11 +54,14 @@ def _get_factory() -> Any:
     return _factory
 
 
-_MASK = regex.compile(
-    r"https?://\S+|www\.\S+|\S+@\S+\.\w+"  # URLs and e-mail addresses
-    r"|\d[\d.,:]*"  # numbers
+_TOKENS = (
+    r"\d[\d.,:]*"  # numbers
     r"|\p{Lu}[\p{L}\p{M}\d'’\-]*"  # capitalised tokens (checked in _mask_one)
 )
+_MASK = regex.compile(r"https?://\S+|www\.\S+|\S+@\S+\.\w+|" + _TOKENS)  # URLs and e-mail addresses first
+# Without "@", "://" or "www." the address alternatives cannot match, and trying them at
+# every word costs three quarters of the time: the same masking, four times faster.
+_MASK_PLAIN = regex.compile(_TOKENS)
 _NON_LETTER = regex.compile(r"[^\p{L}]+")
 
 
@@ -77,7 +81,8 @@ def _mask_one(m: regex.Match[str]) -> str:
 
 def mask_names(text: str) -> str:
     """Drop URLs, digits and capitalised tokens that do not open a sentence."""
-    return " ".join(_MASK.sub(_mask_one, text).split())
+    pattern = _MASK if "@" in text or "://" in text or "www." in text else _MASK_PLAIN
+    return " ".join(pattern.sub(_mask_one, text).split())
 
 
 def _gate(text: str) -> tuple[str, int, bool]:
@@ -127,14 +132,34 @@ class _Profiles:
         self.table = {c: ord(NGram.normalize(chr(c))) for c in range(0x10000)}
         self.table = {k: v for k, v in self.table.items() if k != v}
         self.vi = NGram.normalize_vi
-        self.word_vecs: dict[str, Any] = {}
         self.zero = np.zeros(len(self.langs), dtype=np.float32)
+        # word vectors, one row each, looked up by word: a gather instead of stacking arrays
+        self.rows: dict[str, int] = {}
+        self.matrix = np.zeros((4096, len(self.langs)), dtype=np.float32)
+
+    def word_rows(self, words: list[str]) -> Any:
+        """Row numbers in ``self.matrix`` of the vectors of ``words``, computed when missing."""
+        import numpy as np
+
+        rows = self.rows
+        missing = [w for w in words if w not in rows]
+        if missing:
+            if len(rows) + len(missing) > _WORD_CACHE:
+                rows.clear()  # full: start again, then every word of this call is missing
+                missing = list(words)
+            need = len(rows) + len(missing)
+            if need > len(self.matrix):
+                grown = np.zeros((max(need, min(2 * len(self.matrix), _WORD_CACHE)), len(self.langs)), np.float32)
+                grown[: len(self.matrix)] = self.matrix
+                self.matrix = grown
+            for w in missing:
+                r = len(rows)
+                self.matrix[r] = self.word_vector(w)
+                rows[w] = r
+        return np.fromiter((rows[w] for w in words), dtype=np.intp, count=len(words))
 
     def word_vector(self, word: str) -> Any:
         """Summed log-probabilities of a normalised word's 1–3-grams (langdetect's NGram rules)."""
-        vec = self.word_vecs.get(word)
-        if vec is not None:
-            return vec
         padded = " " + word + " "
         rows: list[int] = []
         for k in range(1, len(padded)):
@@ -146,10 +171,7 @@ class _Profiles:
                 gram = padded[k - n + 1 : k + 1]
                 if gram != " " and (i := self.index.get(gram)) is not None:
                     rows.append(i)
-        vec = self.logp[rows].sum(axis=0) if rows else self.zero
-        if len(self.word_vecs) < 100_000:
-            self.word_vecs[word] = vec
-        return vec
+        return self.logp[rows].sum(axis=0) if rows else self.zero
 
 
 _profiles: _Profiles | None = None
@@ -208,7 +230,8 @@ def evidence(text: str) -> Evidence:
         counts[word] = counts.get(word, 0) + 1
     if not counts:
         return Evidence(None, letters, words)
-    vecs = np.stack([prof.word_vector(w) for w in counts])
+    rows = prof.word_rows(list(counts))  # first: it may grow the matrix
+    vecs = prof.matrix[rows]
     ll = np.asarray(list(counts.values()), dtype=np.float32) @ vecs
     return Evidence(ll, letters, words)
 
