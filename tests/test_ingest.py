@@ -184,7 +184,7 @@ def test_the_lookup_probes_the_band_index_instead_of_scanning_the_table(tmp_path
     db.execute("CREATE TEMP TABLE IF NOT EXISTS q (key INTEGER NOT NULL, k INTEGER NOT NULL)")
     plan = " | ".join(row[3] for row in db.execute("EXPLAIN QUERY PLAN " + LOOKUP))
     index.close()
-    assert "SCAN q" in plan and "SEARCH b USING INDEX bands_key (key=?)" in plan, plan
+    assert "SCAN q" in plan and "SEARCH b USING PRIMARY KEY (key=?)" in plan, plan
     assert "SCAN b" not in plan, plan
 
 
@@ -200,6 +200,16 @@ def test_window_evicts_old_entries(tmp_path: Path) -> None:
     assert r.returncode == 0
     assert json.loads(r.stdout)["wirecheck"]["index"]["status"] == "new"
     assert b"1 entries older than 30d evicted" in r.stderr
+    # the evicted entry's band keys went with it: only the new entry's remain
+    from toolkit.config import RunConfig
+    from toolkit.index import open_index
+
+    idx = open_index(index, RunConfig().index_params())
+    db = idx.db  # type: ignore[attr-defined]
+    assert db.execute("SELECT COUNT(*) FROM docs").fetchone()[0] == 1
+    assert db.execute("SELECT COUNT(*) FROM bands WHERE seq NOT IN (SELECT seq FROM docs)").fetchone()[0] == 0
+    assert db.execute("SELECT COUNT(*) FROM bands").fetchone()[0] > 0
+    idx.close()
 
 
 def test_gates_exit_codes_and_config_file(tmp_path: Path) -> None:
