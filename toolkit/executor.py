@@ -1,11 +1,12 @@
 """Executors: where a run's stages execute.
 
-``SerialExecutor`` runs the pipeline in this process. ``LocalExecutor`` keeps the stages
-that need every document of a batch together in this process (clustering, the index) and
-sends the per-document stages to a pool of worker processes, a batch at a time, with a
-bounded number of batches in flight (memory stays bounded by the batch size). Both give
-the same records in the same order: the batches are the same and each stage sees the same
-documents together.
+``SerialExecutor`` runs the pipeline in this process. ``LocalExecutor`` sends each
+clustering batch to a pool of worker processes, where it goes through every stage (or,
+when the scorers' batches do not fall inside it, through clustering and then scoring as two
+tasks), and keeps here only what is shared and ordered: the index, checked batch by batch.
+A bounded number of batches is in flight, so memory stays bounded by the batch size.
+``DaskExecutor`` does the same over a Dask cluster. All give the same records in the same
+order: the batches are the same and each stage sees the same documents together.
 """
 
 from __future__ import annotations

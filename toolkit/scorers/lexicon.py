@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from functools import lru_cache
 
 _LETTERS = "abcdefghijklmnopqrstuvwxyzàâäçéèêëîïôöûùüÿñáíóúßãõœæ'"
@@ -23,8 +22,13 @@ def has_lang(lang: str) -> bool:
 
 @lru_cache(maxsize=16)
 def _zipfs(lang: str) -> dict[str, float]:
-    # wordfreq's frequencies, converted once to the Zipf scale
-    return {w: round(math.log10(f) + 9.0, 2) for w, f in _freqs(lang).items()}
+    # wordfreq's frequencies, converted once to the Zipf scale (in numpy: this runs in every
+    # worker process at start, a million words over the source languages)
+    import numpy as np
+
+    freqs = _freqs(lang)
+    values = np.fromiter(freqs.values(), dtype=np.float64, count=len(freqs))
+    return dict(zip(freqs, np.round(np.log10(values) + 9.0, 2).tolist(), strict=True))
 
 
 def zipf(word: str, lang: str) -> float:
