@@ -135,10 +135,18 @@ class _Profiles:
         self.zero = np.zeros(len(self.langs), dtype=np.float32)
         # word vectors, one row each, looked up by word: a gather instead of stacking arrays
         self.rows: dict[str, int] = {}
+        self.lock = threading.Lock()
         self.matrix = np.zeros((4096, len(self.langs)), dtype=np.float32)
 
-    def word_rows(self, words: list[str]) -> Any:
-        """Row numbers in ``self.matrix`` of the vectors of ``words``, computed when missing."""
+    def word_vectors(self, words: list[str]) -> Any:
+        """The vectors of ``words``, one row each (computed and kept when missing)."""
+        # one lock around look-up and gather: another thread of a Dask worker may clear or
+        # grow the matrix in between
+        with self.lock:
+            rows = self._word_rows(words)  # first: it may replace the matrix
+            return self.matrix[rows]
+
+    def _word_rows(self, words: list[str]) -> Any:
         import numpy as np
 
         rows = self.rows
@@ -230,8 +238,7 @@ def evidence(text: str) -> Evidence:
         counts[word] = counts.get(word, 0) + 1
     if not counts:
         return Evidence(None, letters, words)
-    rows = prof.word_rows(list(counts))  # first: it may grow the matrix
-    vecs = prof.matrix[rows]
+    vecs = prof.word_vectors(list(counts))
     ll = np.asarray(list(counts.values()), dtype=np.float32) @ vecs
     return Evidence(ll, letters, words)
 
