@@ -112,10 +112,15 @@ class Scorers:
         # the story's words come from a light regex pass rather than each document's scoring
         # context: holding a batch's tokens would cost ~100 MB per 1,000 documents
         stories: dict[str, Story] = defaultdict(Story)
+        versions = Counter(d.cluster.id for d in ok if d.cluster is not None)
         for d in ok:
             if d.cluster is None:
                 continue
             st = stories[d.cluster.id]
+            if versions[d.cluster.id] == 1:
+                # a story of one version (most of a feed): no other version's facts to compare,
+                # and its words are counted from the scorers' own tokens below (the same counts)
+                continue
             st.words.update(story_words(d.text))
             for fact, n in quantities(d.text, d.lang):
                 st.facts.setdefault(fact, set()).add((n.value, d.id))
@@ -133,5 +138,7 @@ class Scorers:
                 story = stories.get(d.cluster.id) if d.cluster is not None else None
                 repeated = templates.get(d.source or "", frozenset())
                 ctx = Context(d.text, d.lang, _source_langs(d, self.config), story, d.id, repeated)
+                if story is not None and d.cluster is not None and versions[d.cluster.id] == 1:
+                    story.words.update(t.base for t in ctx.tokens if t.capitalised and len(t.base) >= 4)
                 d.findings.extend(score_context(ctx, self.funcs))
             yield d
