@@ -42,7 +42,7 @@ def clear_caches() -> None:
     from toolkit.scorers import untranslated
 
     lexicon.best_neighbour.cache_clear()
-    untranslated._gap_word.cache_clear()
+    untranslated._GAPS.clear()
 
 
 def rate(docs: list[str], families: tuple[str, ...]) -> float:

@@ -31,6 +31,11 @@ def _zipfs(lang: str) -> dict[str, float]:
     return dict(zip(freqs, np.round(np.log10(values) + 9.0, 2).tolist(), strict=True))
 
 
+def zipf_table(lang: str) -> dict[str, float]:
+    """Every word's Zipf frequency in ``lang`` (a missing word: 0.0), for loops over tokens."""
+    return _zipfs(lang)
+
+
 def zipf(word: str, lang: str) -> float:
     """Zipf frequency of a lower-case word (0.0 when unknown)."""
     return _zipfs(lang).get(word, 0.0)

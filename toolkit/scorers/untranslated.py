@@ -19,7 +19,7 @@ import regex
 
 from toolkit.document import Finding, Severity
 from toolkit.scorers.base import Context, Token
-from toolkit.scorers.lexicon import has_lang, top_words, zipf
+from toolkit.scorers.lexicon import has_lang, top_words, zipf, zipf_table
 
 GAP = 2.0  # Zipf points the word is more frequent in the source language
 SOURCE_MIN = 3.0  # the word is common there
@@ -104,12 +104,30 @@ def _function_words(langs: tuple[str, ...]) -> frozenset[str]:
     return out
 
 
-def _gap(tok: Token, ctx: Context) -> tuple[str, float, float] | None:
+_Gap = tuple[str, float, float] | None
+_GAPS: dict[tuple[str, tuple[str, ...]], dict[str, _Gap]] = {}
+
+
+def _gaps(ctx: Context) -> dict[str, _Gap]:
+    """The verdicts of :func:`_gap_word` for the context's languages, kept per word (one dict
+    look-up a token: this runs on every word of every document)."""
+    key = (ctx.lang, ctx.source_langs)
+    table = _GAPS.get(key)
+    if table is None or len(table) > 200_000:
+        table = _GAPS[key] = {}
+    return table
+
+
+def _gap(tok: Token, ctx: Context, table: dict[str, _Gap] | None = None) -> _Gap:
     """(source language, its Zipf, the target's Zipf) when the word reads as source language."""
-    return _gap_word(tok.lower, ctx.lang, ctx.source_langs)
+    table = _gaps(ctx) if table is None else table
+    w = tok.lower
+    if w in table:
+        return table[w]
+    g = table[w] = _gap_word(w, ctx.lang, ctx.source_langs)
+    return g
 
 
-@lru_cache(maxsize=200_000)
 def _gap_word(w: str, lang: str, source_langs: tuple[str, ...]) -> tuple[str, float, float] | None:
     parts = _parts(w)
     if not parts:
@@ -145,12 +163,13 @@ def _gap_words(ctx: Context) -> list[Finding]:
     spared: list[tuple[int, int]] | None = None  # established phrases ("de facto"), found when needed
     hits: list[tuple[Token, tuple[str, float, float]]] = []
     toks = ctx.tokens
+    table = _gaps(ctx)
     for k, t in enumerate(toks):
         if t.capitalised and not t.initial:
             continue  # names are masked: "Le Monde", "Hollande"
         if t.text.isupper() or t.lower in single:
             continue
-        g = _gap(t, ctx)
+        g = _gap(t, ctx, table)
         if g is None:
             continue
         if spared is None:
@@ -162,7 +181,7 @@ def _gap_words(ctx: Context) -> list[Finding]:
             # two words that are plainly the document's language
             prev = toks[k - 1] if k else None
             nxt = toks[k + 1] if k + 1 < len(toks) else None
-            if prev is None or nxt is None or _gap(prev, ctx) or _gap(nxt, ctx):
+            if prev is None or nxt is None or _gap(prev, ctx, table) or _gap(nxt, ctx, table):
                 continue
             if zipf(prev.lower, ctx.lang) < 2.0 or zipf(nxt.lower, ctx.lang) < 2.0 or nxt.capitalised:
                 continue
@@ -195,6 +214,7 @@ def _segments(ctx: Context) -> list[Finding]:
     from toolkit.text.language import evidence, mask_names
 
     out = []
+    zipfs = zipf_table(ctx.lang)
     starts = [t.start for t in ctx.tokens]
     for s, e in ctx.lines:
         line = ctx.text[s:e]
@@ -202,7 +222,7 @@ def _segments(ctx: Context) -> list[Finding]:
             continue
         lo, hi = bisect.bisect_left(starts, s), bisect.bisect_left(starts, e)
         words = [t for t in ctx.tokens[lo:hi] if not t.capitalised]
-        if not words or sum(zipf(t.lower, ctx.lang) < TARGET_MAX for t in words) < 0.4 * len(words):
+        if not words or sum(zipfs.get(t.lower, 0.0) < TARGET_MAX for t in words) < 0.4 * len(words):
             continue  # most words are common in the document's language: not worth identifying
         res = evidence(mask_names(line)).decide()
         if res.lang not in ("und", ctx.lang) and res.lang in ctx.source_langs and res.prob >= 0.95:
