@@ -161,6 +161,12 @@ def _lexicon_typos(ctx: Context) -> list[Finding]:
     return out
 
 
+def _forms(w: str, wanted: set[str]) -> list[str]:
+    """``w`` and ``w`` without a plural s, those of them that are wanted (no set built per token)."""
+    bare = w.removesuffix("s")
+    return [f for f in ((w,) if bare == w else (w, bare)) if f in wanted]
+
+
 def _compound_variants(ctx: Context) -> list[Finding]:
     """ceasefire / cease-fire / cease fire in one document: every form is listed, the minority ones get a fix."""
     toks = ctx.tokens
@@ -173,11 +179,10 @@ def _compound_variants(ctx: Context) -> list[Finding]:
     spans: dict[str, list[tuple[int, int]]] = {}
     for k, t in enumerate(toks):
         w = t.lower
-        for form in {w, w.removesuffix("s")} & wanted:
+        for form in _forms(w, wanted):
             spans.setdefault(form, []).append((t.start, t.end))
         if w in firsts and k + 1 < len(toks) and toks[k + 1].start == t.end + 1 and ctx.text[t.end] == " ":
-            pair = f"{w} {toks[k + 1].lower}"
-            for form in {pair, pair.removesuffix("s")} & wanted:
+            for form in _forms(f"{w} {toks[k + 1].lower}", wanted):
                 spans.setdefault(form, []).append((t.start, toks[k + 1].end))
     out = []
     for h in sorted(hyph):
