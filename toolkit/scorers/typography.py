@@ -8,6 +8,8 @@ or a closer by its surroundings, and by parity only when the surroundings cannot
 
 from __future__ import annotations
 
+import re
+
 import regex
 
 from toolkit.document import Finding, Severity
@@ -94,15 +96,16 @@ def _role(text: str, k: int, s: int, e: int) -> str:
     return "?"
 
 
+_QUOTE = re.compile('["“”«»„]')
+
+
 def _quotes(ctx: Context, s: int, e: int, french: bool) -> list[Finding]:
     text = ctx.text
     out: list[Finding] = []
     open_at: int | None = None
     open_ch = ""
-    for k in range(s, e):
-        ch = text[k]
-        if ch not in '"“”«»„':
-            continue
+    for m in _QUOTE.finditer(text, s, e):  # only the quotes: no Python step per character
+        k, ch = m.start(), m.group()
         if ch == '"':
             role = _role(text, k, s, e)
             if role == "?":
