@@ -16,14 +16,14 @@ import os
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor
+from functools import partial
 from typing import Any, TypeVar
 
 from toolkit.config import RunConfig
 from toolkit.document import Document
 
 T = TypeVar("T")
-R = TypeVar("R")
 
 
 def _chunks(items: Iterable[T], size: int) -> Iterator[list[T]]:
@@ -37,11 +37,12 @@ def _chunks(items: Iterable[T], size: int) -> Iterator[list[T]]:
         yield buf
 
 
-def bounded_map(pool: Any, fn: Callable[[T], R], items: Iterable[T], window: int) -> Iterator[R]:
-    """``pool.map`` in input order with at most ``window`` items submitted and not yet consumed."""
-    pending: deque[Future[R]] = deque()
+def bounded_map(submit: Callable[[T], Any], items: Iterable[T], window: int) -> Iterator[Any]:
+    """Results in input order with at most ``window`` items submitted and not yet consumed;
+    ``submit`` returns a future (a process pool's or a Dask client's)."""
+    pending: deque[Any] = deque()
     for item in items:
-        pending.append(pool.submit(fn, item))
+        pending.append(submit(item))
         if len(pending) >= window:
             yield pending.popleft().result()
     while pending:
@@ -132,13 +133,6 @@ def _fused(config: RunConfig) -> bool:
     return not config.scorers or config.dedup_batch % config.scorer_config.batch == 0
 
 
-def _unsigned(parts: Iterable[list[Document]]) -> Iterator[Document]:
-    for part in parts:
-        for d in part:
-            d.cache.pop("copy_sig", None)
-            yield d
-
-
 class SerialExecutor:
     name = "serial"
 
@@ -183,28 +177,27 @@ class LocalExecutor:
             if _fused(config):
                 # one task per clustering batch: each document crosses to a worker and back once
                 jobs = ((config, c, index is not None) for c in _chunks(itertools.chain(head, stream), size))
-                parts = bounded_map(pool, _whole, jobs, window)
-                yield from _unsigned(_checked(parts, config, **dedup) if index is not None else parts)
+                parts = _checked(bounded_map(lambda job: pool.submit(_whole, job), jobs, window), config, **dedup)
+                yield from _light_stream(d for part in parts for d in part)
                 return
             tasks = ((config, c) for c in _chunks(itertools.chain(head, stream), size))
-            batches = bounded_map(pool, _prepare, tasks, window)
-            clustered = (
-                (d for part in _checked(batches, config, **dedup) for d in part)
-                if index is not None
-                else (d for part in batches for d in part)
-            )
+            batches = _checked(bounded_map(lambda job: pool.submit(_prepare, job), tasks, window), config, **dedup)
+            clustered = (d for part in batches for d in part)
             score_batch = config.scorer_config.batch if config.scorers else self.batch
             # the scorers' batches are cut from the stream exactly where one process cuts them
             tasks = ((config, c) for c in _chunks(_light_stream(clustered), score_batch))
-            for part in bounded_map(pool, _finish, tasks, window):
+            for part in bounded_map(lambda job: pool.submit(_finish, job), tasks, window):
                 yield from part
 
 
 def _checked(batches: Iterable[list[Document]], config: RunConfig, **dedup: Any) -> Iterator[list[Document]]:
+    """The batches in order, each checked against the index first when there is one."""
     from toolkit.dedup.cluster import check_index
 
+    index = dedup.get("index")
     for batch in batches:
-        check_index(batch, dedup["index"], config.dedup_config, dedup.get("added"), dedup.get("dry_run", False))
+        if index is not None:
+            check_index(batch, index, config.dedup_config, dedup.get("added"), dedup.get("dry_run", False))
         yield batch
 
 
@@ -229,18 +222,6 @@ def _prepare_partition(args: tuple[RunConfig, list[Document]]) -> list[Document]
         for d, f in zip(live, feats, strict=True):
             d.cache["features"] = f
     return _light(out)
-
-
-def _client_map(client: Any, fn: Callable[[T], R], items: Iterable[T], window: int) -> Iterator[R]:
-    """Like :func:`bounded_map` on a Dask client: partitions are sent as they are read, a few
-    per worker ahead, so neither the client nor the scheduler holds the whole input."""
-    pending: deque[Any] = deque()
-    for item in items:
-        pending.append(client.submit(fn, item, pure=False))
-        if len(pending) >= window:
-            yield pending.popleft().result()
-    while pending:
-        yield pending.popleft().result()
 
 
 class SchedulerUnreachable(RuntimeError):
@@ -290,22 +271,27 @@ class DaskExecutor:
             # workers score batch k while this process clusters batch k + 1
             window = 2 * max(1, len(client.scheduler_info().get("workers", {})))
             stream: Iterable[Document]
+
+            # partitions are sent as they are read, a few per worker ahead, so neither the client
+            # nor the scheduler holds the whole input
+            def submit(fn: Callable[[Any], Any]) -> Callable[[Any], Any]:
+                return partial(client.submit, fn, pure=False)
+
             if _fused(config):
                 index = dedup.get("index")
                 jobs = ((config, p, index is not None) for p in _chunks(docs, config.dedup_batch or 1))
-                parts = _client_map(client, _whole, jobs, window)
-                yield from _unsigned(_checked(parts, config, **dedup) if index is not None else parts)
+                parts = _checked(bounded_map(submit(_whole), jobs, window), config, **dedup)
+                yield from _light_stream(d for part in parts for d in part)
                 return
             if config.dedup and config.dedup_batch:
                 # clustering batches are independent: each is prepared and clustered on one worker;
                 # only the index, shared and in batch order, is checked here
-                parts = _client_map(client, _prepare, ((config, p) for p in _chunks(docs, config.dedup_batch)), window)
-                if dedup.get("index") is not None:
-                    parts = _checked(parts, config, **dedup)
+                tasks = ((config, p) for p in _chunks(docs, config.dedup_batch))
+                parts = _checked(bounded_map(submit(_prepare), tasks, window), config, **dedup)
                 stream = (d for part in parts for d in part)
             else:
-                parts = _client_map(
-                    client, _prepare_partition, ((config, p) for p in _chunks(docs, self.partition)), window
+                parts = bounded_map(
+                    submit(_prepare_partition), ((config, p) for p in _chunks(docs, self.partition)), window
                 )
                 stream = (d for part in parts for d in part)
                 if config.dedup:
