@@ -11,6 +11,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from tests.conftest import SEEDS, run_cli, wirecheck_cmd
 
 TEXTS = [p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))]
@@ -184,8 +186,45 @@ def test_the_lookup_probes_the_band_index_instead_of_scanning_the_table(tmp_path
     db.execute("CREATE TEMP TABLE IF NOT EXISTS q (key INTEGER NOT NULL, k INTEGER NOT NULL)")
     plan = " | ".join(row[3] for row in db.execute("EXPLAIN QUERY PLAN " + LOOKUP))
     index.close()
-    assert "SCAN q" in plan and "SEARCH b USING PRIMARY KEY (key=?)" in plan, plan
+    # both levels (the main tree and the recent keys) are probed by key
+    assert "SCAN q" in plan and plan.count("SEARCH b USING PRIMARY KEY (key=?)") == 2, plan
     assert "SCAN b" not in plan, plan
+
+
+@pytest.mark.parametrize("merge_rows", [1, 10**9])
+def test_recent_band_keys_are_found_before_and_after_their_merge(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, merge_rows: int
+) -> None:
+    # merge_rows 1: every batch's keys are folded into the main tree; 10**9: they all stay recent
+    import numpy as np
+
+    from toolkit.dedup.cluster import band_keys
+    from toolkit.index import sqlite as store
+    from toolkit.index.core import DUPLICATE, NEW, Entry
+
+    monkeypatch.setattr(store, "MERGE_ROWS", merge_rows)
+    index = store.SqliteIndex(tmp_path / "seen.db", {"copy_containment": 0.7, "bands": 21, "rows": 3})
+    sigs = np.random.default_rng(5).integers(0, 2**32, (3, 63), dtype=np.uint64).astype(np.uint32)
+    keys = np.stack(band_keys(sigs, 21, 3), axis=1).view(np.int64)  # as the pipeline computes them
+
+    def entry(name: str, story: int) -> Entry:
+        return Entry(name, name, True, sigs[story], 100, 1.0)
+
+    for batch, story in ((0, 0), (1, 1)):
+        status = index.resolve([entry(f"b{batch}", story)], keys[story : story + 1])
+        assert status[f"b{batch}"].status == NEW
+    # a third batch republishes both stories and brings a new one
+    status = index.resolve([entry("c0", 0), entry("c1", 1), entry("c2", 2)], keys[[0, 1, 2]])
+    assert (status["c0"].status, status["c0"].of) == (DUPLICATE, "b0")
+    assert (status["c1"].status, status["c1"].of) == (DUPLICATE, "b1")
+    assert status["c2"].status == NEW
+    main, recent = (index.db.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0] for t in ("bands", "recent"))
+    assert (main, recent) == ((5 * 21, 0) if merge_rows == 1 else (0, 5 * 21))
+    assert index.stats()["band_keys"] == 5 * 21
+    # eviction takes an entry's keys from whichever level holds them
+    assert index.evict(before=2.0) == 5
+    assert index.stats()["band_keys"] == 0
+    index.close()
 
 
 def test_window_evicts_old_entries(tmp_path: Path) -> None:
@@ -207,8 +246,9 @@ def test_window_evicts_old_entries(tmp_path: Path) -> None:
     idx = open_index(index, RunConfig().index_params())
     db = idx.db  # type: ignore[attr-defined]
     assert db.execute("SELECT COUNT(*) FROM docs").fetchone()[0] == 1
-    assert db.execute("SELECT COUNT(*) FROM bands WHERE seq NOT IN (SELECT seq FROM docs)").fetchone()[0] == 0
-    assert db.execute("SELECT COUNT(*) FROM bands").fetchone()[0] > 0
+    for table in ("bands", "recent"):
+        assert db.execute(f"SELECT COUNT(*) FROM {table} WHERE seq NOT IN (SELECT seq FROM docs)").fetchone()[0] == 0
+    assert idx.stats()["band_keys"] > 0  # type: ignore[attr-defined]
     idx.close()
 
 
