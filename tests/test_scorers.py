@@ -5,6 +5,8 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT, run_cli
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from toolkit.document import Finding, Severity
 from toolkit.scorers.base import Context, Story
@@ -83,6 +85,23 @@ def test_exonyms_and_source_words_left_in_the_translation() -> None:
     assert ("untranslated.word", "mieux") in got
     sev = {f.text: f.severity for f in score_text(text, "en", ScorerConfig(families=("untranslated",)))}
     assert sev["Poutine"] is Severity.MAJOR and sev["Idleb"] is Severity.MINOR
+
+
+_EXONYM_PIECES = ["Alep", "Le Caire", "Côte d'Ivoire", "Idleb", "Poutine", "Moscou", "le", "Caire", "d'", "l’",
+                  "-", "'", " ", "  ", ", ", ".", "3", "x", "\u0301", "\n", "Côte", "Ivoire", "pro", "é"]  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_EXONYM_PIECES), max_size=30))
+def test_exonyms_are_found_where_the_full_pattern_finds_them(pieces: list[str]) -> None:
+    # the pattern is tried only at word starts whose letter run begins a listed form
+    from toolkit.scorers.untranslated import _exonym_findings, _exonym_re
+
+    text = "".join(pieces)
+    ctx = Context(text, "en")
+    expected = [(m.start(), m.end()) for src in ctx.source_langs if (pat := _exonym_re(f"{src}-en")) is not None
+                for m in pat.finditer(text)]  # fmt: skip
+    assert [(f.start, f.end) for f in _exonym_findings(ctx)] == expected
 
 
 def test_loanwords_names_and_english_function_words_stay_unflagged() -> None:
