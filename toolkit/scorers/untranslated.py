@@ -109,10 +109,12 @@ def _exonym_findings(ctx: Context) -> list[Finding]:
         if pat is None:
             continue
         table = _exonyms()[pair]
+        if starts is None:
+            starts = _word_starts(ctx)
         heads = _exonym_heads(pair)
         found = []
         end = 0
-        for pos, head in starts if starts is not None else (starts := _word_starts(ctx)):
+        for pos, head in starts:
             if pos >= end and head in heads and (m := pat.match(ctx.text, pos)) is not None:
                 found.append(m)
                 end = m.end()
