@@ -181,6 +181,15 @@ def test_unclosed_and_mismatched_quotes() -> None:
     assert "typography.quote_mismatch" in got
 
 
+def test_a_quote_at_a_paragraph_edge_is_not_spaced_by_the_edge() -> None:
+    # the paragraph's end (or start) is no space after (or before) the quote: no spacing
+    # finding, and every span stays inside the text (one once ran past its end)
+    for text in ("“", "”", "Nothing follows “", "” starts here.\n\n“"):
+        found = score_text(text, "en", ScorerConfig(families=("typography",)))
+        assert all(0 <= f.start <= f.end <= len(text) for f in found), found
+        assert "typography.quote_spacing" not in [f.code for f in found], found
+
+
 def test_no_break_spaces_are_neutral_notes() -> None:
     f = score_text("Line one\u00a0two.\n\u00a0\nEnd.", "en", ScorerConfig(families=("typography",)))
     assert [(x.code, x.severity) for x in f] == [("typography.nbsp", Severity.NEUTRAL)] * 2

@@ -119,7 +119,7 @@ def _quotes(ctx: Context, s: int, e: int, french: bool) -> list[Finding]:
                 out.append(_unclosed(ctx, open_at, open_ch))
             open_at, open_ch = k, ch
             after = text[k + 1] if k + 1 < e else ""
-            if after in _SPACE and not french and ch != "«":
+            if after and after in _SPACE and not french and ch != "«":  # ("" is in every string)
                 end = k + 2
                 while end < e and text[end] in _SPACE:
                     end += 1
@@ -142,7 +142,7 @@ def _quotes(ctx: Context, s: int, e: int, french: bool) -> list[Finding]:
                     f"opened with {open_ch} and closed with {ch}", None,
                 ))  # fmt: skip
         before = text[k - 1] if k > s else ""
-        if before in _SPACE and not french and ch != "»":
+        if before and before in _SPACE and not french and ch != "»":
             st = k - 1
             while st > s and text[st - 1] in _SPACE:
                 st -= 1
