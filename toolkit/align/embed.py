@@ -14,7 +14,6 @@ text: mean 0.99 on Text+Berg sentence pairs).
 
 from __future__ import annotations
 
-import re
 import threading
 from itertools import chain
 from typing import Any, Protocol
@@ -22,6 +21,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from toolkit.hashing import text_key
+from toolkit.text.normalize import replace_surrogates
 
 # The 16 languages USE multilingual v3 was trained on.
 USE_LANGUAGES = frozenset(
@@ -30,12 +30,6 @@ USE_LANGUAGES = frozenset(
 
 
 _UNK = 0
-_SURROGATES = re.compile("[\ud800-\udfff]")
-
-
-def _encodable(text: str) -> str:
-    """Lone surrogates (from undecodable input bytes) as U+FFFD: the tokenizer takes UTF-8 only."""
-    return text if text.isascii() else _SURROGATES.sub("\ufffd", text)
 
 
 class Embedder(Protocol):
@@ -102,7 +96,7 @@ class USEEmbedder:
         missing = sorted((k, s) for k, s in unique.items() if k not in self._cache)
         if missing:
             sp, backend = self._load()
-            texts = [_encodable(s) for _, s in missing]
+            texts = [replace_surrogates(s) for _, s in missing]  # the tokenizer takes UTF-8 only
             pieces = sp.encode(texts, out_type=int, add_bos=True, add_eos=True, num_threads=1)
             group: list[list[int]] = []
             todo: list[str] = []

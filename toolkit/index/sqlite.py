@@ -42,6 +42,7 @@ CREATE TABLE IF NOT EXISTS recent (key INTEGER NOT NULL, seq INTEGER NOT NULL, P
 # and every commit rewrote them (~50 MB of WAL a batch at 100,000 entries); the merge writes
 # each page once per MERGE_ROWS keys instead. Lookups probe both trees.
 MERGE_ROWS = 1 << 18
+_LEVELS = ("bands", "recent")
 
 # CROSS JOIN fixes the join order: from the batch's keys into the band index. Left to itself
 # the planner scanned the whole bands table once per batch (1.5 ms a document at 100,000).
@@ -49,7 +50,7 @@ _PROBE = (
     "SELECT q.k, d.seq, d.id, d.of, d.size, d.sig FROM q CROSS JOIN {table} b ON b.key = q.key "
     "CROSS JOIN docs d ON d.seq = b.seq"
 )
-LOOKUP = f"{_PROBE.format(table='bands')} UNION {_PROBE.format(table='recent')} ORDER BY 1, 2"
+LOOKUP = " UNION ".join(_PROBE.format(table=t) for t in _LEVELS) + " ORDER BY 1, 2"
 
 
 class SqliteIndex:
@@ -149,7 +150,7 @@ class SqliteIndex:
     def stats(self) -> dict[str, Any]:
         n, lo, hi = self.db.execute("SELECT COUNT(*), MIN(added), MAX(added) FROM docs").fetchone()
         stories = self.db.execute("SELECT COUNT(*) FROM docs WHERE of = id").fetchone()[0]
-        bands = sum(self.db.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0] for t in ("bands", "recent"))
+        bands = sum(self.db.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0] for t in _LEVELS)
         return {"backend": "sqlite", "location": str(self.path), "documents": n, "stories": stories,
                 "band_keys": bands, "oldest": lo, "newest": hi, "bytes": self.path.stat().st_size,
                 "parameters": self.stored}  # fmt: skip
@@ -167,7 +168,7 @@ class SqliteIndex:
                 signed = [(seq, sig) for seq, size, sig in old if size]
                 if signed:
                     rows = list(self._band_rows(signed))
-                    for table in ("bands", "recent"):
+                    for table in _LEVELS:
                         self.db.executemany(f"DELETE FROM {table} WHERE key = ? AND seq = ?", rows)
                 if seqs:
                     marks = ",".join("?" * len(seqs))

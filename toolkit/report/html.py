@@ -18,11 +18,11 @@ from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
 
-import regex
 from markupsafe import Markup, escape
 
 from toolkit.report.fixes import is_safe
 from toolkit.report.results import Doc, Results
+from toolkit.text.normalize import replace_surrogates
 
 SEVERITIES = ["critical", "major", "minor", "neutral"]
 _SEV_RANK = {s: k for k, s in enumerate(SEVERITIES)}
@@ -74,7 +74,7 @@ class _Strings:
         k = self.index.get(s)
         if k is None:
             k = self.index[s] = len(self.items)
-            self.items.append(_clean_str(s))
+            self.items.append(replace_surrogates(s))
         return k
 
 
@@ -147,18 +147,10 @@ def _pair_data(comp: dict[str, Any], src_doc: int, tgt_doc: int, strings: _Strin
     return [src_doc, tgt_doc, spans[0], spans[1], rows], chrome
 
 
-_UNSAFE_CHARS = regex.compile(r"[\ud800-\udfff]")
-
-
-def _clean_str(s: str) -> str:
-    """Lone surrogates (valid in a Python str, not in UTF-8) become U+FFFD: same length, offsets hold."""
-    return _UNSAFE_CHARS.sub("\ufffd", s)
-
-
 def _escape_text(s: str) -> str:
     # The HTML parser turns CR into LF and drops NUL: written as references they keep their place,
     # so the page's text has the code points the findings' offsets count.
-    return str(escape(_clean_str(s))).replace("\r", "&#13;").replace("\x00", "&#0;")
+    return str(escape(replace_surrogates(s))).replace("\r", "&#13;").replace("\x00", "&#0;")
 
 
 def _json_for_script(obj: Any) -> Markup:

@@ -14,6 +14,7 @@ Evidence, strongest first:
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterator
 
 from toolkit.document import Finding, Severity
 from toolkit.scorers.base import Context, Token, match_case
@@ -206,7 +207,7 @@ def _compound_variants(ctx: Context) -> list[Finding]:
 
 
 def story_words(text: str) -> Counter[str]:
-    """Capitalised words of one version, for the story's evidence."""
+    """Capitalised words of one version, for the story's evidence (a light regex pass: no tokens kept)."""
     from toolkit.scorers.base import WORD
 
     out: Counter[str] = Counter()
@@ -219,4 +220,9 @@ def story_words(text: str) -> Counter[str]:
     return out
 
 
-__all__ = ["Token", "score", "story_words"]
+def story_words_of(tokens: list[Token]) -> Iterator[str]:
+    """The words :func:`story_words` counts, from a context's tokens when they exist anyway."""
+    return (t.base for t in tokens if t.capitalised and len(t.base) >= 4)
+
+
+__all__ = ["Token", "score", "story_words", "story_words_of"]

@@ -106,7 +106,7 @@ class Scorers:
 
     def _batch(self, docs: list[Document]) -> Iterator[Document]:
         from toolkit.scorers.facts import quantities
-        from toolkit.scorers.names import story_words
+        from toolkit.scorers.names import story_words, story_words_of
 
         ok = [d for d in docs if d.ok]
         # the story's words come from a light regex pass rather than each document's scoring
@@ -139,6 +139,6 @@ class Scorers:
                 repeated = templates.get(d.source or "", frozenset())
                 ctx = Context(d.text, d.lang, _source_langs(d, self.config), story, d.id, repeated)
                 if story is not None and d.cluster is not None and versions[d.cluster.id] == 1:
-                    story.words.update(t.base for t in ctx.tokens if t.capitalised and len(t.base) >= 4)
+                    story.words.update(story_words_of(ctx.tokens))
                 d.findings.extend(score_context(ctx, self.funcs))
             yield d

@@ -158,9 +158,9 @@ def _gaps(ctx: Context) -> dict[str, _Gap]:
     return table
 
 
-def _gap(tok: Token, ctx: Context, table: dict[str, _Gap] | None = None) -> _Gap:
-    """(source language, its Zipf, the target's Zipf) when the word reads as source language."""
-    table = _gaps(ctx) if table is None else table
+def _gap(tok: Token, ctx: Context, table: dict[str, _Gap]) -> _Gap:
+    """(source language, its Zipf, the target's Zipf) when the word reads as source language;
+    ``table``: :func:`_gaps` of the context."""
     w = tok.lower
     if w in table:
         return table[w]

@@ -20,6 +20,13 @@ _DROP = "\u200b\u2060\ufeff\u00ad" + "".join(
 _SPACE = "\t\u00a0\u202f\u2007\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2008\u2009\u200a\u205f\u3000"
 _ASCII_CLEAN = bytes(range(0x20, 0x7F)) + b"\n"
 _SPECIAL = re.compile("[" + re.escape(_DROP + _SPACE + "\r\u2028\u2029") + "]")
+_SURROGATES = re.compile("[\ud800-\udfff]")
+
+
+def replace_surrogates(s: str) -> str:
+    """Lone surrogates (valid in a Python str, not in UTF-8; readers keep undecodable bytes as
+    such) become U+FFFD: same length, so offsets hold."""
+    return s if s.isascii() else _SURROGATES.sub("\ufffd", s)
 
 
 @dataclass(slots=True)
