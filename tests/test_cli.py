@@ -123,6 +123,23 @@ def test_usage_and_input_errors_exit_2(tmp_path: Path) -> None:
     assert r.returncode == 2
 
 
+def test_an_output_path_the_system_refuses_exits_2_with_the_path(tmp_path: Path) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("keep me")
+    text = tmp_path / "a.txt"
+    text.write_text("One sentence here. And another one.\n")
+    for args in (
+        ("align", str(text), str(text), "-o", str(blocker / "beads.txt")),
+        ("run", str(FIXTURES / "folder"), "--format", "jsonl", "-o", str(blocker / "records.jsonl")),
+        ("run", str(FIXTURES / "folder"), "--out", str(blocker / "out")),
+    ):
+        r = run_cli(*args)
+        assert r.returncode == 2, (args, r.stderr)
+        assert str(blocker).encode() in r.stderr and b"Not a directory" in r.stderr, r.stderr
+        assert b"Traceback" not in r.stderr
+    assert blocker.read_text() == "keep me"
+
+
 def test_python_api_matches_cli() -> None:
     from toolkit import run
 

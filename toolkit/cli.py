@@ -8,9 +8,11 @@ progress go to stderr.
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, Optional
+from typing import Annotated, Any, Optional, TextIO
 
 import typer
 
@@ -571,6 +573,20 @@ def _read_text_file(path: Path) -> str:
     return text
 
 
+@contextmanager
+def _text_output(output: str) -> Iterator[TextIO]:
+    """A text stream for ``--output``: stdout for ``-``, else a file written as :func:`open_output` writes one."""
+    if output == "-":
+        yield sys.stdout
+        return
+    import io
+
+    from toolkit.io.writers import open_output
+
+    with open_output(output) as fh, io.TextIOWrapper(fh, encoding="utf-8", newline="") as text:
+        yield text
+
+
 @app.command()
 def align(
     source: Annotated[Path, typer.Argument(help="Source version: a text file (UTF-8, UTF-16 or Windows-1252).")],
@@ -594,8 +610,7 @@ def align(
 
     texts = [_read_text_file(p) for p in (source, target)]
     src, tgt, res = align_texts(texts[0], texts[1], src_lang, tgt_lang, AlignConfig(mode=mode.value), presplit)
-    out = sys.stdout if output == "-" else open(output, "w", encoding="utf-8")  # noqa: SIM115
-    try:
+    with _text_output(output) as out:
         if fmt is AlignFormat.jsonl:
             for b in res.beads:
                 rec = {
@@ -606,9 +621,6 @@ def align(
                 out.write(orjson.dumps(rec).decode() + "\n")
         else:
             _print_beads(src, tgt, res, out)
-    finally:
-        if out is not sys.stdout:
-            out.close()
     for note in res.notes:
         _stderr().print(f"wirecheck: {note}", markup=False)
 
@@ -642,16 +654,12 @@ def compare_cmd(
 
     texts = [_read_text_file(p) for p in (source, target)]
     res = compare(texts[0], texts[1], src_lang, tgt_lang, None if mode is CompareMode.auto else mode.value, presplit)
-    out = sys.stdout if output == "-" else open(output, "w", encoding="utf-8")  # noqa: SIM115
-    try:
+    with _text_output(output) as out:
         if fmt is AlignFormat.jsonl:
             for rec in [res.summary(), *res.bead_records(), *res.finding_records()]:
                 out.write(orjson.dumps(rec).decode() + "\n")
         else:
             _print_comparison(res, out)
-    finally:
-        if out is not sys.stdout:
-            out.close()
 
 
 def _print_comparison(res: Any, out: Any) -> None:
@@ -815,7 +823,15 @@ def version() -> None:
 
 
 def main() -> None:
-    app()
+    try:
+        app()
+    except OSError as exc:
+        # A path the system refused (an output under a file, a read-only folder, a full disk):
+        # the user's to fix, so a usage/input error and not a traceback with exit 1, which
+        # would read as a failed quality gate. click already ends a broken pipe quietly.
+        where = f"{exc.filename}: " if exc.filename else ""
+        _stderr().print(f"wirecheck: {where}{exc.strerror or exc}", markup=False, highlight=False)
+        raise SystemExit(EXIT_INPUT) from None
 
 
 if __name__ == "__main__":

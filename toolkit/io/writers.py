@@ -7,6 +7,7 @@ a fixed order, no timestamps.
 from __future__ import annotations
 
 import csv
+import errno
 import json
 import os
 import sys
@@ -44,6 +45,14 @@ def dumps(obj: Any) -> bytes:
         return json.dumps(obj, ensure_ascii=False, separators=(",", ":"), default=str).encode("utf-8")
 
 
+def make_parents(path: Path) -> None:
+    """Create the folders above ``path``; a file where one of them should be is NotADirectoryError."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except FileExistsError as exc:  # mkdir's own error would say "File exists" about the file in the way
+        raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), exc.filename) from None
+
+
 @contextmanager
 def open_output(target: str | Path) -> Iterator[IO[bytes]]:
     """A binary stream for ``target`` (``-`` = stdout), parents created.
@@ -61,7 +70,7 @@ def open_output(target: str | Path) -> Iterator[IO[bytes]]:
         with path.open("wb") as fh:
             yield fh
         return
-    path.parent.mkdir(parents=True, exist_ok=True)
+    make_parents(path)
     tmp = path.with_name(f".{path.name}.partial")
     try:
         with tmp.open("wb") as fh:
@@ -141,5 +150,5 @@ def _cell(value: str) -> str:
 
 
 def write_json(path: Path, obj: Any) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
+    make_parents(path)
     path.write_text(json.dumps(obj, ensure_ascii=False, indent=2, sort_keys=False) + "\n", encoding="utf-8")
