@@ -45,7 +45,7 @@ def dumps(obj: Any) -> bytes:
         return json.dumps(obj, ensure_ascii=False, separators=(",", ":"), default=str).encode("utf-8")
 
 
-def make_parents(path: Path) -> None:
+def _make_parents(path: Path) -> None:
     """Create the folders above ``path``; a file where one of them should be is NotADirectoryError."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -70,7 +70,7 @@ def open_output(target: str | Path) -> Iterator[IO[bytes]]:
         with path.open("wb") as fh:
             yield fh
         return
-    make_parents(path)
+    _make_parents(path)
     tmp = path.with_name(f".{path.name}.partial")
     try:
         with tmp.open("wb") as fh:
@@ -150,5 +150,5 @@ def _cell(value: str) -> str:
 
 
 def write_json(path: Path, obj: Any) -> None:
-    make_parents(path)
+    _make_parents(path)
     path.write_text(json.dumps(obj, ensure_ascii=False, indent=2, sort_keys=False) + "\n", encoding="utf-8")
