@@ -3,6 +3,7 @@ from __future__ import annotations
 import json
 import random
 import time
+import zlib
 from pathlib import Path
 
 import numpy as np
@@ -146,6 +147,33 @@ def test_run_embeddings_match_the_embedding_of_the_joined_text() -> None:
     cos = np.sum(runs[2] * joined, axis=1)
     assert cos.mean() > 0.95 and cos.min() > 0.9
     assert np.allclose(runs[0], emb.encode(EN), atol=1e-5)
+
+
+class TrigramEmbedder:
+    """A plugged-in embedder of another width: hashed character 3-grams, one language."""
+
+    name = "char-3gram-64"
+    languages = frozenset({"en"})
+
+    def encode(self, sentences: list[str]) -> np.ndarray:
+        out = np.zeros((len(sentences), 64), dtype=np.float32)
+        for r, s in enumerate(sentences):
+            t = f" {s.casefold()} "
+            for k in range(len(t) - 2):
+                out[r, zlib.crc32(t[k : k + 3].encode()) % 64] += 1.0
+        out /= np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-6)
+        return out
+
+
+@pytest.mark.parametrize("mode", ["translation", "rewrite"])
+def test_an_embedder_of_another_width_plugs_in(mode: str) -> None:
+    # 64-dimensional vectors, not USE's 512; a one-sentence side has no runs of 2+ to embed
+    edited = [s.replace("Thursday", "Friday") for s in EN]
+    res = align(EN, edited, "en", "en", AlignConfig(mode=mode), embedder=TrigramEmbedder())
+    assert pairs(res.beads) == {((i,), (i,)) for i in range(len(EN))}
+    assert res.params["embedder"] == "char-3gram-64"
+    one = align(EN[:1], edited, "en", "en", AlignConfig(mode=mode), embedder=TrigramEmbedder())
+    assert ((0,), (0,)) in pairs(one.beads)
 
 
 def test_embeddings_match_usem3s_own_encoder_and_survive_undecodable_bytes() -> None:

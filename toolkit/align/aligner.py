@@ -95,7 +95,8 @@ def _flat_runs(rows: int) -> np.ndarray:
 
 
 def _pad_runs(runs: list[np.ndarray], n: int) -> np.ndarray:
-    out = np.zeros((len(runs), max(n, 1), 512), dtype=np.float32)
+    """Run embeddings as one (runs, n, width) array; the width is the embedder's."""
+    out = np.zeros((len(runs), max(n, 1), runs[0].shape[1]), dtype=np.float32)
     for k, r in enumerate(runs):
         out[k, : len(r)] = r
     return out

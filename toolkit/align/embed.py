@@ -37,7 +37,7 @@ class Embedder(Protocol):
     languages: frozenset[str]
 
     def encode(self, sentences: list[str]) -> np.ndarray:
-        """L2-normalised float32 rows, one per sentence."""
+        """L2-normalised float32 rows, one per sentence; any width."""
         ...
 
 
@@ -218,12 +218,14 @@ def run_embeddings(embedder: Embedder, sentences: list[str], max_run: int) -> li
     if runs is not None:
         out: list[np.ndarray] = runs(sentences, max_run)
         return out
-    return [
+    single = embedder.encode(sentences)
+    joined = [
         embedder.encode([" ".join(sentences[i : i + k]) for i in range(len(sentences) - k + 1)])
         if len(sentences) >= k
-        else np.zeros((0, 512), dtype=np.float32)
-        for k in range(1, max_run + 1)
+        else np.zeros((0, single.shape[1]), dtype=np.float32)
+        for k in range(2, max_run + 1)
     ]
+    return [single, *joined]
 
 
 _default: USEEmbedder | None = None
