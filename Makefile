@@ -27,6 +27,7 @@ bench: $(STAMP)  ## the benchmarks and evaluations (bench/README.md)
 	$(BIN)/python bench/dedup_eval.py
 	$(BIN)/python bench/dedup_bench.py
 	$(BIN)/python bench/align_eval.py
+	$(BIN)/python bench/align_embedders.py
 	$(BIN)/python bench/align_bench.py
 	$(BIN)/python bench/scorers_eval.py
 	$(BIN)/python bench/scorers_bench.py

@@ -15,6 +15,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from toolkit.align.aligner import AlignConfig, align
+from toolkit.align.embed import Embedder
 
 GOLD = Path(__file__).resolve().parent.parent.parent / "shared" / "align_gold"
 Bead = tuple[tuple[int, ...], tuple[int, ...]]
@@ -91,12 +92,12 @@ def prf(tp_p: int, n_p: int, tp_r: int, n_r: int) -> tuple[float, float, float]:
     return p, r, (2 * p * r / (p + r) if p + r else 0.0)
 
 
-def evaluate(name: str, cfg: AlignConfig) -> dict[str, float]:
+def evaluate(name: str, cfg: AlignConfig, embedder: Embedder | None = None) -> dict[str, float]:
     tot = [0] * 6
     sents = 0
     t0 = time.perf_counter()
     for _, src, tgt, sl, tl, gold in docs(name):
-        res = align(src, tgt, sl, tl, cfg)
+        res = align(src, tgt, sl, tl, cfg, embedder)
         test = [(b.src, b.tgt) for b in res.beads]
         for k, v in enumerate(score(test, gold)):
             tot[k] += v
