@@ -5,7 +5,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import FIXTURES, ROOT, SEEDS, run_cli
+from conftest import FIXTURES, ROOT, SEEDS, run_cli, wirecheck_cmd
 
 HEAVY = ("langdetect", "datasketch", "sacrebleu", "numpy", "sentence_splitter", "orjson", "rich.progress")
 
@@ -138,6 +138,17 @@ def test_an_output_path_the_system_refuses_exits_2_with_the_path(tmp_path: Path)
         assert str(blocker).encode() in r.stderr and b"Not a directory" in r.stderr, r.stderr
         assert b"Traceback" not in r.stderr
     assert blocker.read_text() == "keep me"
+
+
+def test_a_reader_that_stops_early_is_not_a_failed_gate() -> None:
+    # `wirecheck run --format jsonl | head -c 100`: the seeds' records are ~75 KB, more than a pipe holds
+    p = subprocess.Popen([*wirecheck_cmd(), "run", "--format", "jsonl"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert p.stdout is not None and p.stderr is not None
+    assert p.stdout.read(100)
+    p.stdout.close()
+    err = p.stderr.read()
+    assert p.wait(timeout=600) == 141, err  # as a shell reports a process that SIGPIPE ended, not the gate's 1
+    assert b"Traceback" not in err and b"Exception ignored" not in err
 
 
 def test_python_api_matches_cli() -> None:

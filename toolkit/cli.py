@@ -25,6 +25,7 @@ app = typer.Typer(
 )
 
 EXIT_OK, EXIT_GATE, EXIT_INPUT = 0, 1, 2
+EXIT_PIPE = 141  # 128 + SIGPIPE: what a shell reports for a writer whose reader went away
 
 
 class OutFormat(StrEnum):
@@ -828,10 +829,17 @@ def main() -> None:
     except OSError as exc:
         # A path the system refused (an output under a file, a read-only folder, a full disk):
         # the user's to fix, so a usage/input error and not a traceback with exit 1, which
-        # would read as a failed quality gate. click already ends a broken pipe quietly.
+        # would read as a failed quality gate.
         where = f"{exc.filename}: " if exc.filename else ""
         _stderr().print(f"wirecheck: {where}{exc.strerror or exc}", markup=False, highlight=False)
         raise SystemExit(EXIT_INPUT) from None
+    except SystemExit as exc:
+        # click (typer's vendored copy) ends a broken pipe (`wirecheck run --format jsonl | head`)
+        # quietly but with 1, the gate's code, after wrapping the standard streams in its
+        # PacifyFlushWrapper so that exit flushes say nothing: that wrapper tells the two apart
+        if exc.code == EXIT_GATE and type(sys.stdout).__name__ == "PacifyFlushWrapper":
+            raise SystemExit(EXIT_PIPE) from None
+        raise
 
 
 if __name__ == "__main__":
