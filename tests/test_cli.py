@@ -140,9 +140,14 @@ def test_an_output_path_the_system_refuses_exits_2_with_the_path(tmp_path: Path)
     assert blocker.read_text() == "keep me"
 
 
-def test_a_reader_that_stops_early_is_not_a_failed_gate() -> None:
-    # `wirecheck run --format jsonl | head -c 100`: the seeds' records are ~75 KB, more than a pipe holds
-    p = subprocess.Popen([*wirecheck_cmd(), "run", "--format", "jsonl"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+def test_a_reader_that_stops_early_is_not_a_failed_gate(tmp_path: Path) -> None:
+    # `wirecheck run --format jsonl | head -c 100`, with far more records than a pipe holds (64 KB)
+    text = " ".join(f"The council met on day {k} and voted on the budget." for k in range(40))
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text("".join(json.dumps({"id": f"d{k}", "text": f"Story {k}. {text}"}) + "\n" for k in range(200)))
+    p = subprocess.Popen(
+        [*wirecheck_cmd(), "run", str(feed), "--format", "jsonl"], stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
     assert p.stdout is not None and p.stderr is not None
     assert p.stdout.read(100)
     p.stdout.close()
