@@ -132,6 +132,7 @@ def test_an_output_path_the_system_refuses_exits_2_with_the_path(tmp_path: Path)
         ("align", str(text), str(text), "-o", str(blocker / "beads.txt")),
         ("run", str(FIXTURES / "folder"), "--format", "jsonl", "-o", str(blocker / "records.jsonl")),
         ("run", str(FIXTURES / "folder"), "--out", str(blocker / "out")),
+        ("run", str(FIXTURES / "folder"), "--out", str(blocker)),
     ):
         r = run_cli(*args)
         assert r.returncode == 2, (args, r.stderr)

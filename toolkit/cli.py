@@ -454,7 +454,7 @@ class _Outputs:
     def __enter__(self) -> _Outputs:
         from contextlib import ExitStack
 
-        from toolkit.io.writers import ComparisonsWriter, FindingsCsvWriter, JsonlWriter, open_output
+        from toolkit.io.writers import ComparisonsWriter, FindingsCsvWriter, JsonlWriter, make_dirs, open_output
 
         self._stack = ExitStack()
         st = self._stack
@@ -465,7 +465,7 @@ class _Outputs:
         if self.dry_run:
             return self
         if self.fmt is OutFormat.dir:
-            self.out.mkdir(parents=True, exist_ok=True)
+            make_dirs(self.out)
             self.records = JsonlWriter(st.enter_context(open_output(self.out / "documents.jsonl")))
             self.findings = FindingsCsvWriter(st.enter_context(open_output(self.out / "findings.csv")))
             st.callback(self.findings.close)

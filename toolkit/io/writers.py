@@ -45,10 +45,10 @@ def dumps(obj: Any) -> bytes:
         return json.dumps(obj, ensure_ascii=False, separators=(",", ":"), default=str).encode("utf-8")
 
 
-def _make_parents(path: Path) -> None:
-    """Create the folders above ``path``; a file where one of them should be is NotADirectoryError."""
+def make_dirs(folder: Path) -> None:
+    """Create ``folder`` and the folders above it; a file where one should be is NotADirectoryError."""
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        folder.mkdir(parents=True, exist_ok=True)
     except FileExistsError as exc:  # mkdir's own error would say "File exists" about the file in the way
         raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), exc.filename) from None
 
@@ -70,7 +70,7 @@ def open_output(target: str | Path) -> Iterator[IO[bytes]]:
         with path.open("wb") as fh:
             yield fh
         return
-    _make_parents(path)
+    make_dirs(path.parent)
     tmp = path.with_name(f".{path.name}.partial")
     try:
         with tmp.open("wb") as fh:
@@ -150,5 +150,5 @@ def _cell(value: str) -> str:
 
 
 def write_json(path: Path, obj: Any) -> None:
-    _make_parents(path)
+    make_dirs(path.parent)
     path.write_text(json.dumps(obj, ensure_ascii=False, indent=2, sort_keys=False) + "\n", encoding="utf-8")

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from toolkit.io.writers import make_dirs
 from toolkit.report.html import ReportOptions, render_html
 from toolkit.report.results import Results, ResultsError, load_results
 
@@ -33,7 +34,7 @@ def write_reports(
 
     results = load_results(folder, rejects)
     out = Path(out or folder)
-    out.mkdir(parents=True, exist_ok=True)
+    make_dirs(out)
     files = ReportFiles(out / "report.html", out / "report.md", out / "cleaned.jsonl", out / "cleaned.patch", 0, 0)
     files.html.write_text(render_html(results, options), encoding="utf-8")
     files.markdown.write_text(render_markdown(results), encoding="utf-8")
