@@ -45,7 +45,7 @@ class E5Embedder:
             for s, v in zip(missing, self._model.query(missing).reshape(len(missing), -1), strict=True):
                 self._cache[s] = v.astype(np.float32)
         if not sentences:
-            return np.zeros((0, 384), dtype=np.float32)
+            return np.zeros((0, self._model.dim), dtype=np.float32)
         return np.stack([self._cache[s] for s in sentences])
 
 
