@@ -46,7 +46,7 @@ def test_jsonl_keeps_every_field_and_order() -> None:
         (b'{"text": 42}', "text_not_string"),
         (b"[1, 2, 3]", "not_an_object"),
         (b"", "blank_line"),
-        (b"[" * 5000 + b"]" * 5000, "malformed_json"),
+        (b"[" * 5000 + b"]" * 5000, "too_deep"),
         (b"\x89PNG\x1a\x00\x00\x00\xff\xfe", "invalid_utf8"),
     ],
 )

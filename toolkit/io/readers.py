@@ -42,6 +42,7 @@ class ReaderOptions:
     url_key: str = "url"
     published_key: str = "published"
     max_chars: int = 1_000_000
+    max_depth: int = 64
     input_format: str = "auto"
 
 
@@ -176,6 +177,28 @@ def _check_text(text: str, opts: ReaderOptions) -> tuple[str, str] | None:
 
 
 _LONG_NUMBER = re.compile(rb"\d{19}")
+_JSON_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"')
+_BRACKET = re.compile(rb"[\[\]{}]")
+
+
+def too_deep(line: bytes, limit: int) -> bool:
+    """Whether the arrays and objects of one JSON line nest deeper than ``limit``.
+
+    Such records are refused before they are parsed: the parser accepts 1,024 levels, but
+    pickling them for a worker, writing them back or hashing them recurses once per level
+    and ended the whole run with a RecursionError.
+    """
+    if line.count(b"[") + line.count(b"{") <= limit:
+        return False  # a C-speed bound that clears nearly every line without the scan below
+    depth = 0
+    for m in _BRACKET.finditer(_JSON_STRING.sub(b"", line)):
+        if m.group() in b"[{":
+            depth += 1
+            if depth > limit:
+                return True
+        else:
+            depth -= 1
+    return False
 
 
 def _loads(line: bytes) -> Any:
@@ -201,6 +224,10 @@ def read_jsonl(fh: IO[bytes], source: str, opts: ReaderOptions, ids: _Ids | None
             line.decode("utf-8")
         except UnicodeDecodeError as exc:
             yield _reject(ids, "invalid_utf8", f"not UTF-8 at byte {exc.start}", source, lineno, raw=line)
+            continue
+        if too_deep(line, opts.max_depth):
+            detail = f"arrays and objects nest deeper than {opts.max_depth} levels"
+            yield _reject(ids, "too_deep", detail, source, lineno, raw=line)
             continue
         try:
             obj = _loads(line)

@@ -18,7 +18,7 @@ from collections.abc import Iterator
 
 from toolkit.document import Finding, Severity
 from toolkit.scorers.base import Context, Token, match_case
-from toolkit.scorers.lexicon import best_neighbour, damerau, zipf
+from toolkit.scorers.lexicon import MAX_EDIT_LEN, best_neighbour, damerau, zipf
 
 RARE = 2.3  # below this a word is rare enough to be a typo (wordfreq keeps common typos at 1-2)
 UNKNOWN = 0.5
@@ -116,6 +116,8 @@ def _story_variants(ctx: Context) -> list[Finding]:
 def _best_swap(word: str, lang: str) -> tuple[str, float] | None:
     """The most frequent well-known name that is ``word`` with two neighbouring letters exchanged."""
     best: tuple[str, float] | None = None
+    if len(word) > MAX_EDIT_LEN:
+        return None
     for k in range(len(word) - 1):
         cand = word[:k] + word[k + 1] + word[k] + word[k + 2 :]
         z = zipf(cand, lang)

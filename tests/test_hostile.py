@@ -1,0 +1,99 @@
+"""One hostile record never takes a run down: it is checked in bounded time and memory, or
+rejected with its reason, and every other record comes out as usual."""
+
+from __future__ import annotations
+
+import json
+import resource
+import time
+import tracemalloc
+from pathlib import Path
+
+import pytest
+from conftest import run_cli
+
+from toolkit.io.readers import ReaderOptions, read_jsonl, too_deep
+from toolkit.scorers.run import score_text
+
+GOOD = [
+    {"id": "a", "text": "Turkey threatened on Thursday to strike jihadists in Idlib."},
+    {"id": "b", "text": "Ankara hosts 3.7 million Syrians, the largest refugee population in the world."},
+]
+
+
+def nested(depth: int, rid: str) -> bytes:
+    """A record whose ``meta`` is ``depth`` arrays deep (by hand: json.dumps would recurse)."""
+    return b'{"id": "%s", "text": "deep", "meta": ' % rid.encode() + b"[" * depth + b'"x"' + b"]" * depth + b"}"
+
+
+@pytest.mark.parametrize("length", [3_000, 20_000])
+def test_a_long_word_is_scored_in_bounded_memory(length: int) -> None:
+    # before the cap on edit-distance work, 3,000 letters took 1.6 GB and 20,000 were killed
+    score_text("warm up", "en")
+    tracemalloc.start()
+    try:
+        score_text("a" * length, "en")
+        score_text("Ab" * (length // 2) + " said Erdogan.", "en")
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 64 * 2**20, peak
+
+
+def test_a_one_megabyte_word_goes_through_run_and_ingest(tmp_path: Path) -> None:
+    inp = tmp_path / "in.jsonl"
+    lines = [json.dumps(GOOD[0]), json.dumps({"id": "w", "text": "a" * 1_000_000}), json.dumps(GOOD[1])]
+    inp.write_text("\n".join(lines) + "\n")
+    for args in (["run"], ["ingest", "--index", str(tmp_path / "idx.db"), "--workers", "2"]):
+        t0 = time.perf_counter()
+        r = run_cli(*args, str(inp), "--format", "jsonl", "-o", str(tmp_path / "out.jsonl"), "-q")
+        took = time.perf_counter() - t0
+        assert r.returncode == 0, r.stderr.decode()
+        out = [json.loads(x) for x in (tmp_path / "out.jsonl").read_text().splitlines()]
+        assert [o["id"] for o in out] == ["a", "w", "b"]
+        assert took < 60, took
+    peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    assert peak_kb < 1_500_000, peak_kb  # the largest child of this test process, in KB
+
+
+def test_too_deep_counts_nesting_outside_strings() -> None:
+    assert not too_deep(b'{"a": [1, {"b": [2]}]}', 4)
+    assert too_deep(b'{"a": [1, {"b": [2]}]}', 3)
+    assert not too_deep(b'{"a": [], "b": [], "c": {}, "d": [[]]}', 3)  # many brackets, shallow
+    assert not too_deep(b'{"t": "[[[[[[[[", "u": "\\"[[[["}', 1)  # brackets in strings do not count
+    assert too_deep(nested(64, "x"), 64) and not too_deep(nested(63, "x"), 64)  # the object is one level
+
+
+def test_deep_json_is_rejected_as_too_deep_with_the_line_kept() -> None:
+    import io
+
+    deep = nested(1000, "d")
+    data = json.dumps(GOOD[0]).encode() + b"\n" + deep + b"\n" + nested(63, "ok") + b"\n"
+    docs = list(read_jsonl(io.BytesIO(data), "feed", ReaderOptions()))
+    assert [d.ok for d in docs] == [True, False, True]
+    rej = docs[1].rejected
+    assert rej is not None and rej.reason == "too_deep" and rej.line == 2
+    assert docs[1].to_record()["_raw"] == deep.decode()
+
+
+@pytest.mark.parametrize("command", ["run", "ingest"])
+def test_deep_json_never_takes_a_run_down(tmp_path: Path, command: str) -> None:
+    # 500 levels broke pickling for workers, 1,000 the writer and the reject path; orjson takes 1,024
+    lines = [json.dumps(GOOD[0]).encode(), nested(500, "d500"), nested(1000, "d1000"), nested(1024, "d1024")]
+    lines += [nested(5000, "d5000"), json.dumps(GOOD[1]).encode()]
+    inp = tmp_path / "in.jsonl"
+    inp.write_bytes(b"\n".join(lines) + b"\n")
+    args = [command, str(inp), "--format", "jsonl", "-q", "--workers", "2"]
+    if command == "ingest":
+        args += ["--index", str(tmp_path / "idx.db")]
+    for attempt in range(2):  # a retry over an index that already holds the batch works as well
+        out = tmp_path / f"out{attempt}.jsonl"
+        r = run_cli(*args, "-o", str(out))
+        assert r.returncode == 2, r.stderr.decode()  # records were rejected: an input error
+        assert b"Traceback" not in r.stderr
+        recs = [json.loads(x) for x in out.read_text().splitlines()]
+        assert len(recs) == len(lines)
+        assert [x["wirecheck"]["rejected"] and x["wirecheck"]["rejected"]["reason"] for x in recs] == [
+            None, "too_deep", "too_deep", "too_deep", "too_deep", None,
+        ]  # fmt: skip
+        assert [x["_raw"] for x in recs[1:5]] == [x.decode() for x in lines[1:5]]
