@@ -113,6 +113,8 @@ class Document:
     quality: float | None = None
     rejected: Rejection | None = None
     index: dict[str, Any] | None = None  # what the "seen before" index said, when one is used
+    # the other versions this one was compared with: its role in each pair and the evidence
+    versions: list[dict[str, Any]] = field(default_factory=list)
     # Stage-private data (normalised text, sentences, signatures); never serialised.
     cache: dict[str, Any] = field(default_factory=dict, repr=False)
 
@@ -143,6 +145,8 @@ class Document:
         }
         if self.index is not None:
             out["index"] = self.index
+        if self.versions:
+            out["versions"] = self.versions
         return out
 
     def to_record(self) -> dict[str, Any]:

@@ -107,7 +107,7 @@ def _finish(args: tuple[RunConfig, list[Document]]) -> list[Document]:
     if config.dedup and config.compare:
         from toolkit.compare.step import CompareVersions
 
-        stream = CompareVersions(batch=len(docs) or 1)(stream)
+        stream = CompareVersions(batch=len(docs) or 1, source_langs=config.scorer_config.source_langs)(stream)
     return _light(list(Quality()(stream)))
 
 

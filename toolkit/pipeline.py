@@ -120,7 +120,7 @@ def default_steps(
     if config.dedup and config.compare:
         from toolkit.compare.step import CompareVersions
 
-        steps.append(CompareVersions(batch=config.scorer_config.batch))  # the batches the scorers pool
+        steps.append(CompareVersions(batch=config.scorer_config.batch, source_langs=config.scorer_config.source_langs))
     steps.append(Quality())
     return steps
 

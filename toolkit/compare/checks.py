@@ -41,7 +41,7 @@ def number_keys(text: str, lang: str) -> list[tuple[str, int, int]]:
         key = n.key
         m = _MILITARY.match(n.text)
         if m and _CLOCK_AFTER.match(text, n.end):
-            key = f"t:{int(m.group(1))}:{m.group(2)}"  # "1200 GMT" is the time 12:00
+            key = f"t:{int(m.group(1)):02d}:{m.group(2)}"  # "1200 GMT" is the time 12:00
         out.append((key, n.start, n.end))
     return out
 
@@ -52,15 +52,53 @@ def _value(key: str) -> str:
     return v[2:] if len(v) == 4 and v[:2] in ("19", "20") and v.isdigit() else v
 
 
-def _spelled(text: str, lang: str) -> list[tuple[str, int, int]]:
-    """Numbers written as words ("trois", "seven")."""
+_TIME_WORDS = {"noon": "12:00", "midday": "12:00", "midnight": "00:00", "midi": "12:00", "minuit": "00:00",
+               "mediodía": "12:00", "medianoche": "00:00", "mittag": "12:00", "mitternacht": "00:00",
+               "mezzogiorno": "12:00", "mezzanotte": "00:00", "meio-dia": "12:00", "meia-noite": "00:00"}  # fmt: skip
+
+
+def _spelled(text: str, lang: str, digits: list[tuple[str, int, int]] = ()) -> list[tuple[str, int, int]]:  # type: ignore[assignment]
+    """Numbers written as words ("trois", "seven") and times of day (noon, midi). One is left out:
+    un/une/um/uma/ein are articles far more often than numbers. Words inside a number written
+    in digits ("11,2 mil milhões") are part of it."""
     words = number_words(lang)
-    return [(f"n:{v}", m.start(), m.end()) for m in WORD.finditer(text) if (v := words.get(m.group().casefold()))]
+    out = []
+    for m in WORD.finditer(text):
+        w = m.group().casefold()
+        if any(s <= m.start() < e for _, s, e in digits):
+            continue
+        if w in _TIME_WORDS:
+            out.append((f"t:{_TIME_WORDS[w]}", m.start(), m.end()))
+        elif (v := words.get(w)) and v != 1:
+            out.append((f"n:{v}", m.start(), m.end()))
+    return out
+
+
+_CODE = regex.compile(r"(?<![\w-])(?=[\w-]*\p{L})(?=[\w-]*\d)[\w-]+(?![\w-])")
+_DIGITS = regex.compile(r"\d+")
+
+
+def _model_numbers(src: str, tgt: str) -> list[Issue]:
+    """Digits inside a name (iPhone6 / iPhone7, A320 / A330, G7 / G20): the same name with other digits."""
+    if not any(c.isdigit() for c in tgt):
+        return []
+    src_codes = {m.group().casefold() for m in _CODE.finditer(src)}
+    by_letters: dict[str, set[str]] = {}
+    for c in src_codes:
+        by_letters.setdefault(_DIGITS.sub("#", c), set()).add(c)
+    out: list[Issue] = []
+    for m in _CODE.finditer(tgt):
+        c = m.group().casefold()
+        same = by_letters.get(_DIGITS.sub("#", c))
+        if same and c not in same:
+            out.append(("tgt", "compare.number_mismatch", f"'{m.group()}' is '{sorted(same)[0]}' in the source",
+                        None, m.start(), m.end()))  # fmt: skip
+    return out
 
 
 def check_numbers(src: str, tgt: str, src_lang: str, tgt_lang: str) -> list[Issue]:
     digits = {"src": number_keys(src, src_lang), "tgt": number_keys(tgt, tgt_lang)}
-    spelled = {"src": _spelled(src, src_lang), "tgt": _spelled(tgt, tgt_lang)}
+    spelled = {"src": _spelled(src, src_lang, digits["src"]), "tgt": _spelled(tgt, tgt_lang, digits["tgt"])}
     values = {k: Counter(_value(x) for x, _, _ in digits[k] + spelled[k]) for k in digits}
     keys = {k: Counter(x for x, _, _ in digits[k] + spelled[k]) for k in digits}
     unmatched: dict[str, list[tuple[str, int, int, bool]]] = {"src": [], "tgt": []}
@@ -71,7 +109,7 @@ def check_numbers(src: str, tgt: str, src_lang: str, tgt_lang: str) -> list[Issu
                 seen[key] += 1
                 if seen[key] > keys[other][key] and seen[key] > values[other][_value(key)]:
                     unmatched[side].append((key, s, e, is_word))
-    out: list[Issue] = []
+    out: list[Issue] = _model_numbers(src, tgt)
     for side, other, name in (("tgt", "src", "source"), ("src", "tgt", "target")):
         text = tgt if side == "tgt" else src
         for _, s, e, is_word in unmatched[side]:
@@ -130,10 +168,14 @@ def _vocabulary(word: str, lang: str) -> bool:
 
 
 def names(text: str, lang: str) -> list[tuple[str, int, int]]:
-    """Capitalised tokens (elisions stripped) that are not ordinary vocabulary."""
+    """Capitalised tokens (elisions stripped) that are not ordinary vocabulary, nor a Roman numeral
+    read as a number (XIVe siècle)."""
     out = []
+    romans = [(n.start, n.end) for n in find_numbers(text, lang) if n.text[:1] in "IVXLC"]
     for m in WORD.finditer(text):
         w, s = m.group(), m.start()
+        if romans and any(a <= s < b for a, b in romans):
+            continue
         before = text[: m.start()].rstrip()
         if (not before or before[-1] in '.!?:"“«\n') and zipf(w.casefold(), lang) >= INITIAL_MIN:
             continue  # a common word capitalised because it opens the sentence
@@ -155,6 +197,13 @@ def _counterpart(name: str, words: set[str], table: dict[str, str]) -> str | Non
     mapped = table.get(f)
     if mapped and mapped in words:
         return mapped
+    if name.isupper() and len(name) >= 3:
+        # an organisation's acronym in another language often has its letters in another order,
+        # the adjective after the noun (OMI / IMO, OTAN / NATO)
+        letters = sorted(f)
+        for w in sorted(words):
+            if len(w) == len(f) and sorted(w) == letters:
+                return w
     from rapidfuzz.distance import OSA, Indel
 
     for w in words:
@@ -227,6 +276,189 @@ def check_names(src: str, tgt: str, src_lang: str, tgt_lang: str) -> list[Issue]
     return out
 
 
+# source-anchored checks ------------------------------------------------------------------
+# With the source sentence beside its translation, a name spelt differently, a source form
+# left in and a name the translation dropped are facts, not guesses from word lists.
+
+NAME_RARE = 2.3  # a target spelling less frequent than this in the target lists is not an established one
+
+
+@lru_cache(maxsize=16)
+def _target_forms(pair: str) -> dict[str, str]:
+    """Folded source-language form -> the target language's form, as written (Pékin -> Beijing).
+
+    Single words only, from the exonym and acronym tables: a word of a multi-word name has
+    no counterpart of its own (Le Caire / Cairo).
+    """
+    data = resources.files("toolkit.data")
+    out: dict[str, str] = {}
+    for file in ("exonyms.json", "org_acronyms.json"):
+        table = json.loads(data.joinpath(file).read_text(encoding="utf-8")).get(pair, {})
+        forms = table.items() if all(isinstance(x, str) for x in table.values()) else [
+            kv for kind in table.values() for kv in kind.items()
+        ]  # fmt: skip
+        for src, tgt in forms:
+            if " " not in src and " " not in tgt and fold(src) != fold(tgt):
+                out.setdefault(fold(src), tgt)
+    return out
+
+
+def _edit_limit(a: str, b: str) -> int:
+    return 1 if min(len(a), len(b)) < 6 else 2
+
+
+def _nearest(word: str, candidates: list[str]) -> str | None:
+    """The candidate a few edits from ``word`` (same first letter; not a declined, longer form of it:
+    a source's Merkels is the English Merkel)."""
+    from rapidfuzz.distance import OSA
+
+    best: tuple[int, str] | None = None
+    for c in candidates:
+        if c[:1] != word[:1] or c.startswith(word):
+            continue
+        d = OSA.distance(word, c)
+        if d <= _edit_limit(word, c) and (best is None or (d, c) < best):
+            best = (d, c)
+    return None if best is None else best[1]
+
+
+def check_source_forms(src: str, tgt: str, src_lang: str, tgt_lang: str) -> list[Issue]:
+    """Across languages: a source form left in the translation (Londres, Pekin for Pékin), and a
+    name the translation spells a few edits away from the source (Merkell, Macorn)."""
+    if src_lang == tgt_lang:
+        return []
+    from toolkit.scorers.base import match_case
+
+    forms = _target_forms(f"{src_lang}-{tgt_lang}")
+    src_words = {_bare(m.group()) for m in WORD.finditer(src)}
+    src_names: dict[str, str] = {}
+    for name, _, _ in names(src, src_lang):
+        src_names.setdefault(_bare(name), name)
+    candidates = sorted(src_names)
+    out: list[Issue] = []
+    for name, s, e in names(tgt, tgt_lang):
+        f = _bare(name)
+        target = forms.get(f)
+        if target is not None and f in src_words and fold(target) not in {_bare(m.group()) for m in WORD.finditer(tgt)}:
+            fix = match_case(name, target)
+            out.append(("tgt", "compare.untranslated", f"'{name}' is the {src_lang} form; {tgt_lang} writes '{fix}'",
+                        fix, s, e))  # fmt: skip
+            continue
+        if f in src_words or zipf(f, tgt_lang) >= NAME_RARE or len(f) < 4:
+            continue
+        near = _nearest(f, candidates)
+        if near is None or near in forms:
+            continue  # the source's form has a target form of its own (Moscou / Moscow)
+        right = src_names[near]
+        if zipf(fold(right), tgt_lang) < zipf(f, tgt_lang):
+            continue
+        out.append(("tgt", "compare.name_misspelling",
+                    f"'{name}' is spelt '{right}' in the source: a misspelt name", right, s, e))  # fmt: skip
+    return out
+
+
+def _multilingual(word: str, lang: str) -> bool:
+    """Listed about as often in most other languages as in ``lang``: a name (Merkel, Charlie),
+    not a word of ``lang``'s vocabulary (Regierung, Comparez)."""
+    z = zipf(word, lang)
+    others = [zipf(word, x) for x in ("en", "fr", "de", "es", "it", "pt", "nl") if x != lang]
+    return sum(1 for o in others if o >= z - 1.5) >= 3
+
+
+NOUN_CAPITALS = frozenset({"de", "lb"})  # languages that capitalise every noun
+
+
+def check_dropped_names(src: str, tgt: str, src_lang: str, tgt_lang: str) -> list[Issue]:
+    """Across languages: a name of the source sentence with no counterpart in its translation
+    (a name the translation dropped). Reported on the translation's sentence."""
+    if src_lang == tgt_lang:
+        return []
+    forms = _target_forms(f"{src_lang}-{tgt_lang}")
+    tables = _name_tables().get(f"{src_lang}-{tgt_lang}", {})
+    tgt_words = sorted({_bare(m.group()) for m in WORD.finditer(tgt)})
+    tgt_set = set(tgt_words)
+    counts: Counter[str] = Counter()
+    first: dict[str, str] = {}
+    for name, s, _ in names(src, src_lang):
+        f = _bare(name)
+        before = src[:s].rstrip()
+        initial = not before or before[-1] in '.!?:"“«\n'
+        if (initial or src_lang in NOUN_CAPITALS) and zipf(f, src_lang) >= 2.0 and not _multilingual(f, src_lang):
+            # a word capitalised because it opens the sentence (Comparez), or a noun of a language
+            # that capitalises nouns (Milliarden), not a name
+            continue
+        counts[f] += 1
+        first.setdefault(f, name)
+    tgt_counts = Counter(_bare(m.group()) for m in WORD.finditer(tgt))
+    out: list[Issue] = []
+    for f, n in sorted(counts.items()):
+        if len(f) < 2:
+            continue
+        mapped = fold(forms.get(f, "")) or tables.get(f)
+        if f in tgt_set:
+            if tgt_counts[f] >= n or len(f) < 4:
+                continue  # present as often (a repeated name dropped once: Baba Kanjar, Bhutha Kanjar)
+        elif (mapped and mapped in tgt_set) or _counterpart(first[f], tgt_set, tables) is not None:
+            continue  # written the target language's way (Londres / London), or a near spelling
+        elif _translated(first[f], tgt, tgt_lang):
+            continue  # a name made of words, translated
+        out.append(("tgt", "compare.name_missing",
+                    f"'{first[f]}' of the source is missing from the translation", None, 0, len(tgt)))  # fmt: skip
+    return out
+
+
+@lru_cache(maxsize=16)
+def false_friends(pair: str) -> list[tuple[tuple[str, ...], frozenset[str], str, str]]:
+    """(source stems, English forms, fix, severity) rows of ``toolkit/data/false_friends/PAIR.tsv``."""
+    path = resources.files("toolkit.data").joinpath("false_friends", f"{pair}.tsv")
+    if not path.is_file():
+        return []
+    rows = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        stems, forms, fix, severity = line.split("\t")
+        rows.append((tuple(stems.split(",")), frozenset(forms.split(",")), fix, severity))
+    return rows
+
+
+@lru_cache(maxsize=16)
+def _false_friend_index(pair: str) -> dict[str, list[tuple[tuple[str, ...], str, str]]]:
+    out: dict[str, list[tuple[tuple[str, ...], str, str]]] = {}
+    for stems, forms, fix, severity in false_friends(pair):
+        for form in forms:
+            out.setdefault(form, []).append((stems, fix, severity))
+    return out
+
+
+def _stem_match(word: str, stem: str) -> bool:
+    return word == stem[:-1] if stem.endswith("$") else word.startswith(stem)
+
+
+def check_false_friends(src: str, tgt: str, src_lang: str, tgt_lang: str) -> list[Issue]:
+    """An English word whose look-alike stands in the aligned source sentence, where the two are a
+    known false friend (Actually / Actuellement): flagged with what English writes for it."""
+    if src_lang == tgt_lang:
+        return []
+    index = _false_friend_index(f"{src_lang}-{tgt_lang}")
+    if not index:
+        return []
+    src_words = [fold(m.group()) for m in WORD.finditer(src)]
+    out: list[Issue] = []
+    for m in WORD.finditer(tgt):
+        rows = index.get(m.group().casefold())
+        if not rows:
+            continue
+        for stems, fix, severity in rows:
+            hit = next((w for w in src_words for st in stems if _stem_match(w, st)), None)
+            if hit is not None:
+                code = "compare.false_friend" if severity == "minor" else "compare.false_friend_major"
+                out.append(("tgt", code, f"'{m.group()}' renders '{hit}', a false friend: English writes '{fix}'",
+                            fix, m.start(), m.end()))  # fmt: skip
+                break
+    return out
+
+
 # the rest ------------------------------------------------------------------------------
 
 
@@ -256,4 +488,12 @@ def check_quotes(src: str, tgt: str, src_lang: str, tgt_lang: str) -> list[Issue
     return []
 
 
-PAIR_CHECKS = (check_numbers, check_names, check_copy, check_quotes)
+PAIR_CHECKS = (
+    check_numbers,
+    check_names,
+    check_source_forms,
+    check_dropped_names,
+    check_false_friends,
+    check_copy,
+    check_quotes,
+)

@@ -19,6 +19,11 @@ _SEVERITY = {
     "compare.length_ratio": Severity.MINOR,
     "compare.quote_missing": Severity.MINOR,
     "compare.quote_added": Severity.MINOR,
+    "compare.untranslated": Severity.MAJOR,
+    "compare.name_misspelling": Severity.MAJOR,
+    "compare.name_missing": Severity.MAJOR,
+    "compare.false_friend": Severity.MINOR,
+    "compare.false_friend_major": Severity.MAJOR,
 }
 _CATEGORY = {
     "compare.number_mismatch": "Accuracy/Mistranslation",
@@ -30,6 +35,11 @@ _CATEGORY = {
     "compare.length_ratio": "Accuracy/Omission",
     "compare.quote_missing": "Accuracy/Omission",
     "compare.quote_added": "Accuracy/Addition",
+    "compare.untranslated": "Accuracy/Untranslated",
+    "compare.name_misspelling": "Accuracy/Mistranslation",
+    "compare.name_missing": "Accuracy/Omission",
+    "compare.false_friend": "Accuracy/Mistranslation",
+    "compare.false_friend_major": "Accuracy/Mistranslation",
 }
 
 

@@ -1,10 +1,17 @@
-"""Pipeline step: every story cluster with more than one version gets compared to its canonical one."""
+"""Pipeline step: the versions of each multi-version story are compared, source against translation.
+
+Roles come first (:mod:`toolkit.compare.roles`): a translation is compared with its source
+and carries every finding of the pair, including what it dropped from the source; versions
+in one language, and independent reports in two, are peers whose differences are neutral
+notes on both. ``doc.versions`` records each pair, the document's role and the evidence.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-from toolkit.document import Document, Finding
+from toolkit.compare.roles import INDEPENDENT, MIN_COVERAGE, TRANSLATION, Roles, base_lang, coverage, decide
+from toolkit.document import Document, Finding, Severity
 
 
 def _lines(text: str) -> frozenset[str]:
@@ -12,15 +19,18 @@ def _lines(text: str) -> frozenset[str]:
 
 
 class CompareVersions:
-    """Align each member of a multi-version cluster with the canonical version and add the
-    bilingual findings to both (``evidence.compared_with`` names the other version)."""
+    """Align the versions of each multi-version cluster and add the bilingual findings
+    (``evidence.compared_with`` names the other version, ``evidence.role`` this one's role)."""
 
     name = "compare"
 
-    def __init__(self, batch: int = 1000, max_versions: int = 8, copy_lines: int = 2) -> None:
+    def __init__(
+        self, batch: int = 1000, max_versions: int = 8, copy_lines: int = 2, source_langs: tuple[str, ...] = ()
+    ) -> None:
         self.batch = batch
-        self.max_versions = max_versions  # members compared per cluster (the most different first)
-        self.copy_lines = copy_lines  # a member differing by this few lines is a copy: nothing to align
+        self.max_versions = max_versions  # pairs compared per cluster (translations first)
+        self.copy_lines = copy_lines  # a same-language version differing by this few lines is a copy
+        self.source_langs = source_langs
 
     def __call__(self, docs: Iterable[Document]) -> Iterator[Document]:
         buf: list[Document] = []
@@ -30,6 +40,31 @@ class CompareVersions:
                 yield from self._batch(buf)
                 buf = []
         yield from self._batch(buf)
+
+    def pairs(self, members: list[Document]) -> list[Roles]:
+        """The pairs worth comparing: each version against its source, or against its language's head."""
+        by_lang: dict[str, list[Document]] = {}
+        for m in sorted(members, key=lambda d: d.id):
+            by_lang.setdefault(base_lang(m.lang), []).append(m)
+        canon = next((m for m in members if m.cluster is not None and m.cluster.canonical), members[0])
+        heads = {lang: canon if canon in group else group[0] for lang, group in by_lang.items()}
+        cross: dict[tuple[str, str], Roles] = {}
+        for m in sorted(members, key=lambda d: d.id):
+            for lang, head in sorted(heads.items()):
+                if lang == base_lang(m.lang):
+                    continue
+                roles = decide(head, m, self.source_langs)
+                if roles.other is m or m is heads[base_lang(m.lang)]:
+                    cross.setdefault((roles.source.id, roles.other.id), roles)
+        peers = []
+        for lang, group in sorted(by_lang.items()):
+            base = _lines(heads[lang].text)
+            # copy-paste republications (a changed line or two) carry nothing to compare; the rest
+            # are taken most different first, in a deterministic order
+            ranked = sorted(((len(base ^ _lines(m.text)), m.id, m) for m in group if m is not heads[lang]),
+                            key=lambda t: (-t[0], t[1]))  # fmt: skip
+            peers += [decide(heads[lang], m) for diff, _, m in ranked if diff > self.copy_lines]
+        return [*(cross[k] for k in sorted(cross)), *peers][: self.max_versions]
 
     def _batch(self, docs: list[Document]) -> Iterator[Document]:
         from toolkit.compare.core import compare
@@ -41,20 +76,81 @@ class CompareVersions:
         for members in clusters.values():
             if len(members) < 2:
                 continue
-            canon = next((m for m in members if m.cluster is not None and m.cluster.canonical), members[0])
-            base = _lines(canon.text)
-            # copy-paste republications (a changed line or two) carry nothing to compare; the
-            # rest are taken most different first, up to the cap, in a deterministic order
-            versions = sorted(
-                ((len(base ^ _lines(m.text)), m.id, m) for m in members if m is not canon),
-                key=lambda t: (-t[0], t[1]),
-            )
-            chosen = [m for diff, _, m in versions if diff > self.copy_lines][: self.max_versions]
-            for other in chosen:
-                res = compare(canon.text, other.text, canon.lang, other.lang)
-                canon.cache.setdefault("comparisons", []).append((other.id, res))
-                for side, f in res.findings:
-                    target, with_id = (canon, other.id) if side == "src" else (other, canon.id)
-                    target.add(Finding(f.code, f.category, f.severity, f.start, f.end, f.text, f.message, f.fix,
-                                       {**f.evidence, "compared_with": with_id}))  # fmt: skip
+            for roles in self.pairs(members):
+                src, other = roles.source, roles.other
+                res = compare(src.text, other.text, src.lang, other.lang)
+                if roles.kind == TRANSLATION:
+                    cov = coverage(len(res.src.sentences), len(res.tgt.sentences), res.alignment.beads)
+                    if cov < MIN_COVERAGE:
+                        roles.kind = INDEPENDENT
+                        roles.evidence.append(f"only {cov:.0%} of the sentences align: two reports, not a translation")
+                    else:
+                        roles.evidence.append(f"{cov:.0%} of the sentences align")
+                src.cache.setdefault("comparisons", []).append((other.id, res, roles.kind))
+                src.versions.append(roles.record(src))
+                other.versions.append(roles.record(other))
+                for doc, f in _placed(roles, res):
+                    _add(doc, f)
         yield from docs
+
+
+def _add(doc: Document, f: Finding) -> None:
+    """Add a pair's finding; on a span a single-document scorer already flagged, the source's
+    evidence replaces the word lists' (Londres: untranslated, now with the source beside it)."""
+    if f.severity is not Severity.NEUTRAL:
+        span = (f.start, f.end)
+        doc.findings = [x for x in doc.findings if (x.start, x.end) != span or x.code.startswith("compare.")]
+    doc.add(f)
+
+
+def _placed(roles: Roles, res: object) -> list[tuple[Document, Finding]]:
+    """The pair's findings on the version they belong to.
+
+    Between a source and its translation every finding goes on the translation: one the
+    aligner placed on the source side (a sentence, name or number the translation lacks)
+    is anchored on the translation's sentences of that bead, or of the bead before it.
+    Between peers each side keeps its own, as a neutral note.
+    """
+    from toolkit.compare.core import Comparison
+
+    assert isinstance(res, Comparison)
+    out: list[tuple[Document, Finding]] = []
+    src, other = roles.source, roles.other
+    for side, f in res.findings:
+        if roles.kind != TRANSLATION:
+            mine, theirs = (src, other) if side == "src" else (other, src)
+            ev = {**f.evidence, "compared_with": theirs.id, "role": roles.kind}
+            out.append((mine, Finding(f.code, f.category, Severity.NEUTRAL, f.start, f.end, f.text, f.message, f.fix,
+                                      ev)))  # fmt: skip
+            continue
+        ev = {**f.evidence, "compared_with": src.id, "role": "translation"}
+        if side == "tgt":
+            out.append((other, Finding(f.code, f.category, f.severity, f.start, f.end, f.text, f.message, f.fix, ev)))
+            continue
+        start, end = _anchor(res, f.evidence.get("bead"))
+        message = f"{f.message} (source: '{f.text[:120]}')" if f.text else f.message
+        ev["source_span"] = [f.start, f.end]
+        out.append((other, Finding(f.code, f.category, f.severity, start, end, res.tgt.text[start:end], message,
+                                   f.fix, ev)))  # fmt: skip
+    return out
+
+
+def _anchor(res: object, bead: object) -> tuple[int, int]:
+    """The translation's span for a bead: its target sentences, else those of the nearest bead before."""
+    from toolkit.compare.core import Comparison
+
+    assert isinstance(res, Comparison)
+    spans = res.tgt.spans
+    if not spans:
+        return 0, 0
+    beads = res.alignment.beads
+    key = [list(x) for x in bead] if isinstance(bead, list) else None
+    pos = next((k for k, b in enumerate(beads) if [list(b.src), list(b.tgt)] == key), None)
+    if pos is not None:
+        for b in reversed(beads[: pos + 1]):
+            if b.tgt:
+                return spans[b.tgt[0]][0], spans[b.tgt[-1]][1]
+        for b in beads[pos:]:
+            if b.tgt:
+                return spans[b.tgt[0]][0], spans[b.tgt[0]][1]
+    return spans[0]

@@ -23,8 +23,16 @@ _NUMBER = re.compile(
     r"(?:[ \u00a0\u202f]?(?P<scale>[^\W\d_]+))?",
 )
 _DIGIT = re.compile(r"\d")
-_TIME_HINT = re.compile(r"\d\s?h\s?\d|\d:\d")  # a cheap scan before the full clock-time pattern
-_TIME = re.compile(r"(?<!\d)(?P<h>[01]?\d|2[0-3])(?:\s?h\s?(?P<m>[0-5]\d)|:(?P<m2>[0-5]\d))(?![\d:])")
+_TIME_HINT = re.compile(r"\d\s?h|\d:\d|\d\sUhr")  # a cheap scan before the full clock-time pattern
+# 12:30, 12 h 30, and a whole hour: 12 h (fr), 12 Uhr (de)
+_TIME = re.compile(
+    r"(?<!\d)(?P<h>[01]?\d|2[0-3])(?:\s?h\s?(?P<m>[0-5]\d)|:(?P<m2>[0-5]\d)|\s?h(?![\w\d])|\sUhr\b)(?![\d:])"
+)
+# a Roman numeral that counts centuries or rulers: XIVe siècle, siglo XIV, the XIV century
+_ROMAN = re.compile(r"\b(?P<r>[IVXLC]{1,7})(?P<suf>e|er|ème|eme|o|º)?\b")
+_ROMAN_VALUES = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
+_CENTURY = re.compile(r"si[èe]cle|siglo|secolo|s[ée]culo|century|centuries|jahrhundert|eeuw", re.IGNORECASE)
+_COMPOUND_SCALE = re.compile(r"\s+(milhões|millones|milhoes)\b", re.IGNORECASE)  # mil milhões = 10^9
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,8 +87,38 @@ def parse_number(raw: str, lang: str) -> float | None:
 
 def _times(text: str) -> Iterator[Number]:
     for t in _TIME.finditer(text) if _TIME_HINT.search(text) else ():
-        minutes = int(t.group("h")) * 60 + int(t.group("m") or t.group("m2"))
+        minutes = int(t.group("h")) * 60 + int(t.group("m") or t.group("m2") or 0)
         yield Number(t.start(), t.end(), t.group(), float(minutes), "time")
+
+
+def roman_value(numeral: str) -> int | None:
+    """The value of a well-formed Roman numeral of I, V, X, L and C (None otherwise)."""
+    total = 0
+    values = [_ROMAN_VALUES[c] for c in numeral]
+    for i, v in enumerate(values):
+        total += -v if i + 1 < len(values) and values[i + 1] > v else v
+    return total if total and _to_roman(total) == numeral else None
+
+
+def _to_roman(n: int) -> str:
+    out = []
+    for v, r in ((100, "C"), (90, "XC"), (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")):
+        while n >= v:
+            out.append(r)
+            n -= v
+    return "".join(out)
+
+
+def _romans(text: str) -> Iterator[Number]:
+    """Roman numerals next to a century word (XIVe siècle, siglo XIV): ordinary numbers elsewhere
+    would be read in pronouns and initials (I, V)."""
+    if not _CENTURY.search(text):
+        return
+    for m in _ROMAN.finditer(text):
+        value = roman_value(m.group("r"))
+        near = text[max(0, m.start() - 12) : m.end() + 14]
+        if value is not None and (m.group("suf") or len(m.group("r")) > 1) and _CENTURY.search(near):
+            yield Number(m.start(), m.end(), m.group(), float(value), "number")
 
 
 def _digit_runs(text: str, taken: list[tuple[int, int]]) -> Iterator[re.Match[str]]:
@@ -103,7 +141,7 @@ def _digit_runs(text: str, taken: list[tuple[int, int]]) -> Iterator[re.Match[st
 def find_numbers(text: str, lang: str = "en") -> list[Number]:
     """Numbers (with scale words such as million/milliard), percentages and clock times."""
     scales = scale_words(lang)
-    out: list[Number] = list(_times(text))
+    out: list[Number] = [*_times(text), *_romans(text)]
     taken = [(n.start, n.end) for n in out]
     for m in _digit_runs(text, taken):
         value = parse_number(m.group("num"), lang)
@@ -117,6 +155,9 @@ def find_numbers(text: str, lang: str = "en") -> list[Number]:
         if kind == "number" and scale in scales:
             value *= scales[scale]
             end = m.end("scale")
+            if scale == "mil" and (more := _COMPOUND_SCALE.match(text, end)):
+                value *= 1e6  # mil milhões, mil millones: a thousand millions
+                end = more.end()
         out.append(Number(m.start(), end, text[m.start() : end], value, kind))
     out.sort(key=lambda n: n.start)
     return out
