@@ -20,7 +20,7 @@ from toolkit.text.numbers import find_numbers, number_words
 Issue = tuple[str, str, str, str | None, int, int]  # side, code, message, fix, start, end
 VOCAB_MIN = 4.5  # a capitalised word this frequent, and only in its own language, is vocabulary
 INITIAL_MIN = 4.5  # a sentence's first word this frequent is capitalised by position only
-TRANSLATED_MIN = 0.6  # cosine of a capitalised word to a word of the other side that translates it
+TRANSLATED_MIN = 0.5  # cosine of a capitalised word to a word of the other side that translates it
 _ELISION = regex.compile(r"^(?:[ldjmnstc]|qu|jusqu|lorsqu|puisqu)['’]", regex.IGNORECASE)
 _MILITARY = regex.compile(r"^([01]\d|2[0-3])([0-5]\d)$")
 _CLOCK_AFTER = regex.compile(r"\s*(?:GMT|UTC|hrs|hours|h\b|Uhr|heures)", regex.IGNORECASE)
@@ -55,6 +55,16 @@ def _value(key: str) -> str:
 _TIME_WORDS = {"noon": "12:00", "midday": "12:00", "midnight": "00:00", "midi": "12:00", "minuit": "00:00",
                "mediodía": "12:00", "medianoche": "00:00", "mittag": "12:00", "mitternacht": "00:00",
                "mezzogiorno": "12:00", "mezzanotte": "00:00", "meio-dia": "12:00", "meia-noite": "00:00"}  # fmt: skip
+
+
+def _values(key: str) -> tuple[str, ...]:
+    """The values a number may be matched by: a whole hour is also its count of hours (7 heures /
+    7 hours) and its twelve-hour reading (19:00 / 7 pm)."""
+    v = _value(key)
+    if key.startswith("t:") and v.endswith(":00"):
+        hour = int(v[:2])
+        return (v, str(hour), str(hour % 12 or 12))
+    return (v,)
 
 
 def _spelled(text: str, lang: str, digits: list[tuple[str, int, int]] = ()) -> list[tuple[str, int, int]]:  # type: ignore[assignment]
@@ -99,7 +109,7 @@ def _model_numbers(src: str, tgt: str) -> list[Issue]:
 def check_numbers(src: str, tgt: str, src_lang: str, tgt_lang: str) -> list[Issue]:
     digits = {"src": number_keys(src, src_lang), "tgt": number_keys(tgt, tgt_lang)}
     spelled = {"src": _spelled(src, src_lang, digits["src"]), "tgt": _spelled(tgt, tgt_lang, digits["tgt"])}
-    values = {k: Counter(_value(x) for x, _, _ in digits[k] + spelled[k]) for k in digits}
+    values = {k: Counter(v for x, _, _ in digits[k] + spelled[k] for v in _values(x)) for k in digits}
     keys = {k: Counter(x for x, _, _ in digits[k] + spelled[k]) for k in digits}
     unmatched: dict[str, list[tuple[str, int, int, bool]]] = {"src": [], "tgt": []}
     for side, other in (("src", "tgt"), ("tgt", "src")):
@@ -107,7 +117,7 @@ def check_numbers(src: str, tgt: str, src_lang: str, tgt_lang: str) -> list[Issu
         for items, is_word in ((digits[side], False), (spelled[side], True)):
             for key, s, e in items:
                 seen[key] += 1
-                if seen[key] > keys[other][key] and seen[key] > values[other][_value(key)]:
+                if seen[key] > keys[other][key] and all(seen[key] > values[other][v] for v in _values(key)):
                     unmatched[side].append((key, s, e, is_word))
     out: list[Issue] = _model_numbers(src, tgt)
     for side, other, name in (("tgt", "src", "source"), ("src", "tgt", "target")):
@@ -177,8 +187,12 @@ def names(text: str, lang: str) -> list[tuple[str, int, int]]:
         if romans and any(a <= s < b for a, b in romans):
             continue
         before = text[: m.start()].rstrip()
-        if (not before or before[-1] in '.!?:"“«\n') and zipf(w.casefold(), lang) >= INITIAL_MIN:
-            continue  # a common word capitalised because it opens the sentence
+        z = zipf(w.casefold(), lang)
+        opens = not before or before[-1] in ".!?:\"“«‘'\n"
+        if opens and (z >= INITIAL_MIN or (z >= 2.0 and not _multilingual(w.casefold(), lang))):
+            continue  # a word capitalised because it opens the sentence (Voters, Historically, Comparez)
+        if lang in NOUN_CAPITALS and not _multilingual(w.casefold(), lang):
+            continue  # German capitalises every noun: a name is one that other languages' lists know too
         el = _ELISION.match(w)
         if el:
             w, s = w[el.end() :], s + el.end()
@@ -219,13 +233,21 @@ def _counterpart(name: str, words: set[str], table: dict[str, str]) -> str | Non
 
 
 def _translated(name: str, other: str, other_lang: str) -> bool:
-    """The other side has a word whose multilingual embedding is close to this one's."""
+    """The other side has a word whose multilingual embedding is close to this one's.
+
+    Only the other side's ordinary words are candidates (lower case, or any word where every
+    noun is capitalised): two different names embed close to each other (Philippines /
+    Singapour 0.56), a name and the word that translates it as well (Tories / conservateurs 0.51).
+    """
     from toolkit.align.embed import default_embedder, supports
 
     emb = default_embedder()
     if not supports(emb, other_lang) or zipf(name.casefold(), "en") < 3.0:
         return False  # rare words are names: nothing to translate them by
-    cands = sorted({m.group() for m in WORD.finditer(other) if len(m.group()) >= 3})
+    lower_only = other_lang not in NOUN_CAPITALS
+    cands = sorted(
+        {w for m in WORD.finditer(other) if len(w := m.group()) >= 3 and not (lower_only and w[0].isupper())}
+    )
     if not cands:
         return False
     vecs = emb.encode([name.casefold(), *[c.casefold() for c in cands]])
@@ -246,6 +268,28 @@ def _bare(word: str) -> str:
     return w[:-2] if len(w) > 3 and w.endswith("'s") else w
 
 
+def _unmatched_acronyms(text: str, other: str, lang: str) -> list[str]:
+    """Acronyms of ``text`` that ``other`` does not carry: organisations translate theirs."""
+    words = {_bare(m.group()) for m in WORD.finditer(other)}
+    return [n for n, _, _ in names(text, lang) if n.isupper() and len(n) >= 2 and fold(n) not in words]
+
+
+def _unexplained_runs(
+    text: str, found: list[tuple[str, int, int]], words: set[str], table: dict[str, str], lang: str
+) -> list[tuple[str, int, int]]:
+    """The names of runs the other side does not account for: a run with one word matched there is
+    the same name (Arnold Schwarzenegger / Schwarzenegger), and a run of ordinary words is a name
+    made of words, translated (Academy Awards, National Weather Service)."""
+    out = []
+    for run in name_runs(text, found):
+        if len(run) > 1 and any(_counterpart(n, words, table) is not None for n, _, _ in run):
+            continue
+        if len(run) > 1 and all(zipf(n.casefold(), lang) >= 3.0 for n, _, _ in run):
+            continue
+        out += run
+    return out
+
+
 def check_names(src: str, tgt: str, src_lang: str, tgt_lang: str) -> list[Issue]:
     pair = f"{src_lang}-{tgt_lang}"
     back = f"{tgt_lang}-{src_lang}"
@@ -260,13 +304,19 @@ def check_names(src: str, tgt: str, src_lang: str, tgt_lang: str) -> list[Issue]
         # across languages the source's names are often rendered by words (la Grande Albanie:
         # Greater Albania), so only the translation's names are checked against the source
         sides.append(("src", names(src, src_lang), tgt_words, to_tgt, "target"))
+    text_of = {"src": src, "tgt": tgt}
     for side, found, words, table, other in sides:
         other_text = src if side == "tgt" else tgt
         other_lang = src_lang if side == "tgt" else tgt_lang
+        acronyms = src_lang != tgt_lang and _unmatched_acronyms(other_text, text_of[side], other_lang)
+        if src_lang != tgt_lang:
+            found = _unexplained_runs(text_of[side], found, words, table, tgt_lang if side == "tgt" else src_lang)
         for name, s, e in found:
             match = _counterpart(name, words, table)
             if match is None and src_lang != tgt_lang and _translated(name, other_text, other_lang):
                 continue  # a name made of words, translated (the Temple of the Sun / le temple du soleil)
+            if match is None and acronyms and name.isupper():
+                continue  # an acronym beside the other side's own acronym: translated (CPF / FWC)
             if match is None:
                 out.append((side, "compare.name_mismatch", f"'{name}' has no counterpart in the {other}", None, s, e))
             elif src_lang == tgt_lang and is_variant(_bare(name), match) and table.get(fold(name)) != match:
@@ -285,10 +335,9 @@ NAME_RARE = 2.3  # a target spelling less frequent than this in the target lists
 
 @lru_cache(maxsize=16)
 def _target_forms(pair: str) -> dict[str, str]:
-    """Folded source-language form -> the target language's form, as written (Pékin -> Beijing).
-
-    Single words only, from the exonym and acronym tables: a word of a multi-word name has
-    no counterpart of its own (Le Caire / Cairo).
+    """Folded source-language form -> the target language's form, as written (Pékin -> Beijing,
+    États-Unis -> United States), from the exonym and acronym tables. Sources of one word only:
+    a word of a multi-word name has no counterpart of its own (Le Caire / Cairo).
     """
     data = resources.files("toolkit.data")
     out: dict[str, str] = {}
@@ -298,7 +347,7 @@ def _target_forms(pair: str) -> dict[str, str]:
             kv for kind in table.values() for kv in kind.items()
         ]  # fmt: skip
         for src, tgt in forms:
-            if " " not in src and " " not in tgt and fold(src) != fold(tgt):
+            if " " not in src and fold(src) != fold(tgt):
                 out.setdefault(fold(src), tgt)
     return out
 
@@ -335,11 +384,12 @@ def check_source_forms(src: str, tgt: str, src_lang: str, tgt_lang: str) -> list
     for name, _, _ in names(src, src_lang):
         src_names.setdefault(_bare(name), name)
     candidates = sorted(src_names)
+    tgt_words = {_bare(m.group()) for m in WORD.finditer(tgt)}
     out: list[Issue] = []
     for name, s, e in names(tgt, tgt_lang):
         f = _bare(name)
         target = forms.get(f)
-        if target is not None and f in src_words and fold(target) not in {_bare(m.group()) for m in WORD.finditer(tgt)}:
+        if target is not None and f in src_words and not _present(tgt_words, target):
             fix = match_case(name, target)
             out.append(("tgt", "compare.untranslated", f"'{name}' is the {src_lang} form; {tgt_lang} writes '{fix}'",
                         fix, s, e))  # fmt: skip
@@ -368,42 +418,86 @@ def _multilingual(word: str, lang: str) -> bool:
 NOUN_CAPITALS = frozenset({"de", "lb"})  # languages that capitalise every noun
 
 
-def check_dropped_names(src: str, tgt: str, src_lang: str, tgt_lang: str) -> list[Issue]:
+def document_names(src_text: str, tgt_text: str, src_lang: str, tgt_lang: str) -> frozenset[str]:
+    """Folded source names the whole translation writes at least as often as the whole source:
+    missing from one sentence, such a name was moved (a rewrite, a merged sentence), not dropped."""
+    forms = _target_forms(f"{src_lang}-{tgt_lang}")
+    src_counts = Counter(_bare(n) for n, _, _ in names(src_text, src_lang))
+    tgt_counts = Counter(_bare(m.group()) for m in WORD.finditer(tgt_text))
+    return frozenset(f for f, n in src_counts.items() if tgt_counts[f] + tgt_counts[fold(forms.get(f, ""))] >= n)
+
+
+def name_runs(text: str, found: list[tuple[str, int, int]]) -> list[list[tuple[str, int, int]]]:
+    """Names that stand next to each other, as one name (Christine Blasey Ford, Kim Jong-un)."""
+    runs: list[list[tuple[str, int, int]]] = []
+    for item in found:
+        if runs and text[runs[-1][-1][2] : item[1]] in (" ", "-", "\u00a0"):
+            runs[-1].append(item)
+        else:
+            runs.append([item])
+    return runs
+
+
+def _present(words: set[str], form: str) -> bool:
+    """A target-language form (one word or several: United States) written in ``words``, or its initials (US)."""
+    parts = [fold(w) for w in form.replace("-", " ").split()]
+    return all(p in words for p in parts) or (len(parts) > 1 and "".join(p[0] for p in parts) in words)
+
+
+def check_dropped_names(
+    src: str, tgt: str, src_lang: str, tgt_lang: str, moved: frozenset[str] = frozenset()
+) -> list[Issue]:
     """Across languages: a name of the source sentence with no counterpart in its translation
-    (a name the translation dropped). Reported on the translation's sentence."""
+    (a name the translation dropped), unless the translation has it elsewhere (``moved``:
+    :func:`document_names`). A name of several words is there when one of them is (Ford for
+    Christine Blasey Ford, Kim for Kim Jong-un) or its initials are (NY). Reported on the
+    translation's sentence."""
     if src_lang == tgt_lang:
         return []
     forms = _target_forms(f"{src_lang}-{tgt_lang}")
     tables = _name_tables().get(f"{src_lang}-{tgt_lang}", {})
-    tgt_words = sorted({_bare(m.group()) for m in WORD.finditer(tgt)})
-    tgt_set = set(tgt_words)
-    counts: Counter[str] = Counter()
-    first: dict[str, str] = {}
-    for name, s, _ in names(src, src_lang):
+    tgt_set = {_bare(m.group()) for m in WORD.finditer(tgt)}
+    tgt_counts = Counter(_bare(m.group()) for m in WORD.finditer(tgt))
+    kept = []
+    for name, s, e in names(src, src_lang):
         f = _bare(name)
         before = src[:s].rstrip()
-        initial = not before or before[-1] in '.!?:"“«\n'
-        if (initial or src_lang in NOUN_CAPITALS) and zipf(f, src_lang) >= 2.0 and not _multilingual(f, src_lang):
+        initial = not before or before[-1] in ".!?:\"“«‘'\n"
+        z = zipf(f, src_lang) or zipf(f.split("-")[0], src_lang)  # Peut-être, Celle-ci: by their first part
+        if (initial or src_lang in NOUN_CAPITALS) and z >= 2.0 and not _multilingual(f, src_lang):
             # a word capitalised because it opens the sentence (Comparez), or a noun of a language
             # that capitalises nouns (Milliarden), not a name
             continue
-        counts[f] += 1
-        first.setdefault(f, name)
-    tgt_counts = Counter(_bare(m.group()) for m in WORD.finditer(tgt))
-    out: list[Issue] = []
-    for f, n in sorted(counts.items()):
-        if len(f) < 2:
-            continue
-        mapped = fold(forms.get(f, "")) or tables.get(f)
+        kept.append((name, s, e))
+    src_counts = Counter(_bare(n) for n, _, _ in kept)
+    tgt_acronyms = _unmatched_acronyms(tgt, src, tgt_lang)
+
+    def there(name: str) -> bool:
+        f = _bare(name)
+        if f in moved or len(f) < 2 or (tgt_acronyms and name.isupper()):
+            return True
         if f in tgt_set:
-            if tgt_counts[f] >= n or len(f) < 4:
-                continue  # present as often (a repeated name dropped once: Baba Kanjar, Bhutha Kanjar)
-        elif (mapped and mapped in tgt_set) or _counterpart(first[f], tgt_set, tables) is not None:
-            continue  # written the target language's way (Londres / London), or a near spelling
-        elif _translated(first[f], tgt, tgt_lang):
+            # as often as in the source (a repeated name dropped once: Baba Kanjar, Bhutha Kanjar)
+            return tgt_counts[f] >= src_counts[f] or len(f) < 4
+        target = forms.get(f)
+        if (target and _present(tgt_set, target)) or (tables.get(f) or "") in tgt_set:
+            return True  # written the target language's way (Londres / London, États-Unis / US)
+        return _counterpart(name, tgt_set, tables) is not None
+
+    out: list[Issue] = []
+    done: set[str] = set()
+    for run in name_runs(src, kept):
+        words = [n for n, _, _ in run]
+        whole = " ".join(words)
+        if whole in done or any(there(n) for n in words):
+            continue
+        if len(run) > 1 and "".join(_bare(n)[0] for n in words) in tgt_set:
+            continue  # New York / NY
+        if len(run) == 1 and _translated(words[0], tgt, tgt_lang):
             continue  # a name made of words, translated
+        done.add(whole)
         out.append(("tgt", "compare.name_missing",
-                    f"'{first[f]}' of the source is missing from the translation", None, 0, len(tgt)))  # fmt: skip
+                    f"'{whole}' of the source is missing from the translation", None, 0, len(tgt)))  # fmt: skip
     return out
 
 
@@ -475,7 +569,9 @@ def check_copy(src: str, tgt: str, src_lang: str, tgt_lang: str) -> list[Issue]:
     return []
 
 
-_QUOTE = regex.compile(r"[\"“”«»„]")
+# every quotation mark, single ones included ('looking like muppets', ‘…’, ‚…‘); a straight single
+# quote counts only at a word's edge, where it is no apostrophe
+_QUOTE = regex.compile(r"[\"“”«»„‘‚‹›]|(?<![\p{L}\p{N}])'|'(?![\p{L}\p{N}])")
 
 
 def check_quotes(src: str, tgt: str, src_lang: str, tgt_lang: str) -> list[Issue]:

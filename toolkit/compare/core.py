@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from toolkit.align.aligner import AlignConfig, Alignment, Bead, align, split_with_offsets
-from toolkit.compare.checks import PAIR_CHECKS
+from toolkit.compare.checks import PAIR_CHECKS, Issue
 from toolkit.document import Finding, Severity
 
 _SEVERITY = {
@@ -139,12 +140,22 @@ def compare(
         severity = _SEVERITY[code]
         if same and code in ("compare.omission", "compare.addition"):
             severity = Severity.NEUTRAL  # two outlets' versions: a sentence only one carries is normal
+        if not same and code in ("compare.quote_missing", "compare.quote_added"):
+            severity = Severity.NEUTRAL  # translators turn quotations into reported speech and back
         base = sd.spans[ids[0]][0] if ids else 0
         # offsets inside the joined bead text map to the sentence they fall in
         start, end = _map(sd, ids, s, e) if ids else (base, base)
         findings.append((side, Finding(code, _CATEGORY[code], severity, start, end, sd.text[start:end],
                                        message, fix, {"bead": [list(b.src), list(b.tgt)]})))  # fmt: skip
 
+    checks: tuple[Callable[[str, str, str, str], list[Issue]], ...] = PAIR_CHECKS
+    if not same:
+        from functools import partial
+
+        from toolkit.compare.checks import check_dropped_names, document_names
+
+        moved = document_names(src_text, tgt_text, src.lang, tgt.lang)
+        checks = tuple(partial(check_dropped_names, moved=moved) if c is check_dropped_names else c for c in checks)
     for b in res.beads:
         a_txt = " ".join(src.sentences[i] for i in b.src)
         b_txt = " ".join(tgt.sentences[j] for j in b.tgt)
@@ -173,11 +184,10 @@ def compare(
                 f"{'target' if short == 'tgt' else 'source'} is {1 / r if r < 1 else r:.1f}x shorter than expected "
                 "for this pair: part of it may be missing", None, b.tgt if short == "tgt" else b.src,
                 0, len(b_txt if short == "tgt" else a_txt))  # fmt: skip
-        for check in PAIR_CHECKS:
+        for check in checks:
             for side, code, message, fix, s, e in check(a_txt, b_txt, src.lang, tgt.lang):
                 add(side, code, message, fix, b.src if side == "src" else b.tgt, s, e)
-    if same:
-        findings = _rewrite_filter(findings, src, tgt)
+    findings = _rewrite_filter(findings, src, tgt, same)
     corpus: dict[str, float] = {}
     signatures: dict[str, str] = {}
     if metrics and hyps:
@@ -188,10 +198,13 @@ def compare(
     return Comparison(src, tgt, res, pair_scores, findings, corpus, signatures)
 
 
-def _rewrite_filter(findings: list[tuple[str, Finding]], src: Side, tgt: Side) -> list[tuple[str, Finding]]:
-    """Rewrites move facts between sentences: a name or number is a mismatch only when the
-    other version has it nowhere; a different spelling of it there is a variant."""
-    from toolkit.compare.checks import _bare, _counterpart, is_variant, number_keys
+def _rewrite_filter(
+    findings: list[tuple[str, Finding]], src: Side, tgt: Side, same: bool = True
+) -> list[tuple[str, Finding]]:
+    """Versions move facts between sentences (a rewrite, a translator's merged or split
+    sentences): a name or number is a mismatch only when the other version has it nowhere.
+    In one language a different spelling of it there is a variant."""
+    from toolkit.compare.checks import _bare, _counterpart, _name_tables, is_variant, number_keys
     from toolkit.scorers.base import WORD
 
     words = {k: {_bare(m.group()) for m in WORD.finditer(side.text)} for k, side in
@@ -205,9 +218,13 @@ def _rewrite_filter(findings: list[tuple[str, Finding]], src: Side, tgt: Side) -
             if keys and keys <= nums[other]:
                 continue
         if f.code == "compare.name_mismatch":
-            match = _counterpart(f.text, words[other], {})
+            pair = f"{src.lang}-{tgt.lang}" if side == "src" else f"{tgt.lang}-{src.lang}"
+            table = {} if same else _name_tables().get(pair, {})
+            if not same and side == "tgt":
+                table = {v: k for k, v in _name_tables().get(f"{src.lang}-{tgt.lang}", {}).items()}
+            match = _counterpart(f.text, words[other], table)
             if match is not None:
-                if is_variant(_bare(f.text), match):
+                if same and is_variant(_bare(f.text), match):
                     f = Finding("compare.name_variant", _CATEGORY["compare.name_variant"],
                                 _SEVERITY["compare.name_variant"], f.start, f.end, f.text,
                                 f"'{f.text}' is spelled '{match}' in the other version: a variant, same name",

@@ -57,6 +57,7 @@ class Roles:
     other: Document
     kind: str  # TRANSLATION, PEER or INDEPENDENT (set after alignment)
     evidence: list[str] = field(default_factory=list)
+    weight: float = 0.0  # how strongly the evidence names the source
 
     def record(self, doc: Document) -> dict[str, Any]:
         """What ``doc`` was in this pair, for its output record."""
@@ -69,8 +70,7 @@ def decide(a: Document, b: Document, source_langs: tuple[str, ...] = ()) -> Role
     """Roles of two versions before alignment: peers in one language, else source -> translation."""
     la, lb = base_lang(a.lang), base_lang(b.lang)
     if la == lb:
-        first, second = sorted((a, b), key=lambda d: d.id)
-        return Roles(first, second, PEER, [f"both in {la}"])
+        return Roles(a, b, PEER, [f"both in {la}"])  # the first is the one the other is compared with
     from toolkit.dedup.cluster import is_machine_translated
 
     votes = 0.0  # > 0: a is the source
@@ -97,10 +97,13 @@ def decide(a: Document, b: Document, source_langs: tuple[str, ...] = ()) -> Role
     if na != nb:
         marked = b if nb > na else a
         vote(0.5, nb > na, f"{marked.id} carries source-language forms or calques ({max(na, nb)} findings)")
-    if votes == 0:
-        vote(0.1, a.id < b.id, "no evidence either way: the first id is taken as the source")
+    if abs(votes) < 1:
+        # two versions in languages translations come from (a German and a French report), or
+        # in two others, and nothing in the records says which came first: neither is blamed
+        first, second = sorted((a, b), key=lambda d: d.id)
+        return Roles(first, second, INDEPENDENT, [*why, "nothing says which version is the original"])
     src, tgt = (a, b) if votes > 0 else (b, a)
-    return Roles(src, tgt, TRANSLATION, why)
+    return Roles(src, tgt, TRANSLATION, why, abs(votes))
 
 
 def coverage(n_src: int, n_tgt: int, beads: list[Any]) -> float:

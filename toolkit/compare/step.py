@@ -50,12 +50,14 @@ class CompareVersions:
         heads = {lang: canon if canon in group else group[0] for lang, group in by_lang.items()}
         cross: dict[tuple[str, str], Roles] = {}
         for m in sorted(members, key=lambda d: d.id):
-            for lang, head in sorted(heads.items()):
-                if lang == base_lang(m.lang):
-                    continue
-                roles = decide(head, m, self.source_langs)
-                if roles.other is m or m is heads[base_lang(m.lang)]:
-                    cross.setdefault((roles.source.id, roles.other.id), roles)
+            mine = base_lang(m.lang)
+            found = [decide(head, m, self.source_langs) for lang, head in sorted(heads.items()) if lang != mine]
+            # a translation is compared with its one likeliest source (the strongest evidence, then
+            # the order of source_langs), not with every other language's version
+            sources = [r for r in found if r.kind == TRANSLATION and r.other is m]
+            if sources:
+                best = max(sources, key=lambda r: (r.weight, -self._rank(r.source)))
+                cross.setdefault((best.source.id, best.other.id), best)
         peers = []
         for lang, group in sorted(by_lang.items()):
             base = _lines(heads[lang].text)
@@ -65,6 +67,10 @@ class CompareVersions:
                             key=lambda t: (-t[0], t[1]))  # fmt: skip
             peers += [decide(heads[lang], m) for diff, _, m in ranked if diff > self.copy_lines]
         return [*(cross[k] for k in sorted(cross)), *peers][: self.max_versions]
+
+    def _rank(self, doc: Document) -> int:
+        lang = base_lang(doc.lang)
+        return self.source_langs.index(lang) if lang in self.source_langs else len(self.source_langs)
 
     def _batch(self, docs: list[Document]) -> Iterator[Document]:
         from toolkit.compare.core import compare

@@ -14,6 +14,11 @@ from toolkit.scorers.base import DEFAULT_SOURCE_LANGS, Context, Story
 
 # earlier families win when two flag the same span (an exonym is not also a misspelling)
 FAMILIES = ("boilerplate", "untranslated", "rules", "names", "typography", "numbers", "facts")
+# what is checked in a document written in a language translations come from (an original):
+# page chrome, the facts it states and the house glossary. The other families look for what
+# translation into English leaves behind, and read the original's own conventions (« »,
+# 3,5 millions, German nouns) as artefacts.
+ORIGINAL_FAMILIES = frozenset({"boilerplate", "facts", "glossary"})
 
 
 @dataclass(slots=True)
@@ -72,11 +77,21 @@ def score_context(ctx: Context, funcs: list[tuple[str, Callable[[Context], list[
     return out
 
 
+def for_language(
+    funcs: list[tuple[str, Callable[[Context], list[Finding]]]], lang: str, source_langs: tuple[str, ...]
+) -> list[tuple[str, Callable[[Context], list[Finding]]]]:
+    """The families that apply to a document in ``lang``: all of them, or for an original (a
+    language translations come from) only ORIGINAL_FAMILIES."""
+    if lang.split("-")[0] not in source_langs:
+        return funcs
+    return [(name, f) for name, f in funcs if name in ORIGINAL_FAMILIES]
+
+
 def score_text(text: str, lang: str = "en", config: ScorerConfig | None = None, **ctx_args: Any) -> list[Finding]:
     """Findings for one text (the Python face of ``wirecheck score`` for a single document)."""
     cfg = config or ScorerConfig()
     ctx = Context(text, lang, cfg.source_langs, **ctx_args)
-    return score_context(ctx, _family_funcs(cfg))
+    return score_context(ctx, for_language(_family_funcs(cfg), lang, cfg.source_langs))
 
 
 def _source_langs(doc: Document, cfg: ScorerConfig) -> tuple[str, ...]:
@@ -84,6 +99,11 @@ def _source_langs(doc: Document, cfg: ScorerConfig) -> tuple[str, ...]:
     if isinstance(src, str) and src:
         return (src.lower().split("-")[0],)
     return cfg.source_langs
+
+
+def _story_key(doc: Document) -> str:
+    assert doc.cluster is not None
+    return f"{doc.cluster.id}|{doc.lang.split('-')[0]}"
 
 
 class Scorers:
@@ -111,13 +131,16 @@ class Scorers:
         ok = [d for d in docs if d.ok]
         # the story's words come from a light regex pass rather than each document's scoring
         # context: holding a batch's tokens would cost ~100 MB per 1,000 documents
+        # Evidence is pooled per story and language: only versions in a document's language vote on
+        # its spellings and facts (a French version's "Idleb" says nothing of English spelling;
+        # versions in other languages are compared pairwise by the compare step)
         stories: dict[str, Story] = defaultdict(Story)
-        versions = Counter(d.cluster.id for d in ok if d.cluster is not None)
+        versions = Counter(_story_key(d) for d in ok if d.cluster is not None)
         for d in ok:
             if d.cluster is None:
                 continue
-            st = stories[d.cluster.id]
-            if versions[d.cluster.id] == 1:
+            st = stories[_story_key(d)]
+            if versions[_story_key(d)] == 1:
                 # a story of one version (most of a feed): no other version's facts to compare,
                 # and its words are counted from the scorers' own tokens below (the same counts)
                 continue
@@ -135,10 +158,11 @@ class Scorers:
         }
         for d in docs:
             if d.ok:
-                story = stories.get(d.cluster.id) if d.cluster is not None else None
+                story = stories.get(_story_key(d)) if d.cluster is not None else None
                 repeated = templates.get(d.source or "", frozenset())
-                ctx = Context(d.text, d.lang, _source_langs(d, self.config), story, d.id, repeated)
-                if story is not None and d.cluster is not None and versions[d.cluster.id] == 1:
+                srcs = _source_langs(d, self.config)
+                ctx = Context(d.text, d.lang, srcs, story, d.id, repeated)
+                if story is not None and versions[_story_key(d)] == 1:
                     story.words.update(story_words_of(ctx.tokens))
-                d.findings.extend(score_context(ctx, self.funcs))
+                d.findings.extend(score_context(ctx, for_language(self.funcs, d.lang, srcs)))
             yield d

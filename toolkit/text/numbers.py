@@ -18,15 +18,16 @@ from typing import Any
 # digits with optional group separators (space, no-break spaces, comma, period, apostrophe)
 # No look-behind: the scan jumps from digit to digit; the preceding character is checked in code.
 _NUMBER = re.compile(
-    r"(?P<num>\d{1,3}(?:(?:[ \u00a0\u202f]|[,.’'](?=\d{3}(?!\d)))\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?)"
+    r"(?P<num>\d{1,2}(?:,\d{2})+,\d{3}(?!\d)"  # Indian grouping: 3,80,000
+    r"|\d{1,3}(?:(?:[ \u00a0\u202f]|[,.’'](?=\d{3}(?!\d)))\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?)"
     r"(?P<pct>\s?%)?"
     r"(?:[ \u00a0\u202f]?(?P<scale>[^\W\d_]+))?",
 )
 _DIGIT = re.compile(r"\d")
-_TIME_HINT = re.compile(r"\d\s?h|\d:\d|\d\sUhr")  # a cheap scan before the full clock-time pattern
+_TIME_HINT = re.compile(r"\d\s?h|\d:\d|\d\sUhr|\d\s?[ap]\.?m\b", re.IGNORECASE)  # a cheap scan first
 # 12:30, 12 h 30, and a whole hour: 12 h (fr), 12 Uhr (de)
 _TIME = re.compile(
-    r"(?<!\d)(?P<h>[01]?\d|2[0-3])(?:\s?h\s?(?P<m>[0-5]\d)|:(?P<m2>[0-5]\d)|\s?h(?![\w\d])|\sUhr\b)(?![\d:])"
+    r"(?<!\d)(?P<h>[01]?\d|2[0-3])(?:\s?h\s?(?P<m>[0-5]\d)|:(?P<m2>[0-5]\d)|\s?h(?![\w\d])|\s(?:Uhr|heures?)\b)(?![\d:])"
 )
 # a Roman numeral that counts centuries or rulers: XIVe siècle, siglo XIV, the XIV century
 _ROMAN = re.compile(r"\b(?P<r>[IVXLC]{1,7})(?P<suf>e|er|ème|eme|o|º)?\b")
@@ -85,8 +86,20 @@ def parse_number(raw: str, lang: str) -> float | None:
         return None
 
 
+_AMPM = re.compile(r"(?<![\d:.])(?P<h>1[0-2]|0?[1-9])(?:[:.](?P<m>[0-5]\d))?\s?(?P<x>[ap])\.?m\.?(?!\w)", re.IGNORECASE)
+
+
 def _times(text: str) -> Iterator[Number]:
-    for t in _TIME.finditer(text) if _TIME_HINT.search(text) else ():
+    if not _TIME_HINT.search(text):
+        return
+    taken = []
+    for a in _AMPM.finditer(text):  # 7 a.m., 3:30 pm
+        hour = int(a.group("h")) % 12 + (12 if a.group("x").lower() == "p" else 0)
+        taken.append((a.start(), a.end()))
+        yield Number(a.start(), a.end(), a.group(), float(hour * 60 + int(a.group("m") or 0)), "time")
+    for t in _TIME.finditer(text):
+        if any(s <= t.start() < e for s, e in taken):
+            continue
         minutes = int(t.group("h")) * 60 + int(t.group("m") or t.group("m2") or 0)
         yield Number(t.start(), t.end(), t.group(), float(minutes), "time")
 
