@@ -111,3 +111,25 @@ def test_cli_compare_table_and_jsonl(tmp_path: Path) -> None:
     assert findings and all(r["side"] in ("src", "tgt") and {"code", "severity", "start", "end"} <= set(r)
                             for r in findings)  # fmt: skip
     assert run_cli("compare", a, str(tmp_path / "missing.txt")).returncode == 2
+
+
+def test_numbers_across_languages_read_alike() -> None:
+    from toolkit.compare.checks import check_numbers
+
+    same = [
+        ("Le véhicule a été enlevé vers 12 h GMT.", "The vehicle was removed around 12:00 GMT.", "fr"),
+        ("Le château date du XIVe siècle.", "The castle dates from the 14th century.", "fr"),
+        ("O PIB cresceu 11,2 mil milhões de euros.", "GDP grew by 11.2 billion euros.", "pt"),
+        ("Um homem e uma mulher chegaram com 3 crianças.", "A man and a woman arrived with 3 children.", "pt"),
+        ("Il est arrivé à midi.", "He arrived at noon.", "fr"),
+        ("L'attaque a eu lieu peu avant 7 heures.", "The attack occurred just before 7 a.m.", "fr"),
+        ("L'ouragan passa à 64 km, avec des vents de 137 km/h.", "It passed 40 miles away, with 85 mph winds.", "fr"),
+        ("Il pleuvra de 5 à 10 cm.", "Rainfall of 2 to 4 inches is expected.", "fr"),
+        ("Die Schulden stiegen um 2,5 Milliarden Euro.", "The debt rose by 2.5 billion euros.", "de"),
+    ]
+    for src, tgt, lang in same:
+        assert check_numbers(src, tgt, lang, "en") == [], (src, tgt)
+    # and what differs is still found
+    assert check_numbers("Il a couru 40 km.", "He ran 60 miles.", "fr", "en")
+    assert check_numbers("l'iPhone6", "the iPhone7", "fr", "en")
+    assert check_numbers("à 12 h GMT", "at 13:00 GMT", "fr", "en")

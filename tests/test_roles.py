@@ -128,3 +128,37 @@ def test_the_compared_records_carry_roles_and_evidence(tmp_path: Path) -> None:
     assert recs["en_mt.txt"]["versions"][0]["role"] == "translation"
     assert recs["fr_original.txt"]["versions"][0] == {**recs["fr_original.txt"]["versions"][0], "role": "source"}
     assert recs["fr_original.txt"]["quality"] == 100.0
+
+
+SHORT = FIXTURES / "short_lines" / "en.txt"
+
+
+def test_short_clean_lines_are_checked_as_english_and_not_flagged(tmp_path: Path) -> None:
+    lines = SHORT.read_text(encoding="utf-8").splitlines()
+    assert len(lines) == 300 and all(3 <= len(x.split()) <= 12 for x in lines)
+    inp, out = tmp_path / "short.jsonl", tmp_path / "out.jsonl"
+    inp.write_text("".join(json.dumps({"id": f"s{i}", "text": x}) + "\n" for i, x in enumerate(lines)))
+    r = run_cli("run", str(inp), "--format", "jsonl", "-o", str(out), "-q")
+    assert r.returncode == 0, r.stderr.decode()
+    recs = [json.loads(x)["wirecheck"] for x in out.read_text().splitlines()]
+    assert {w["lang"] for w in recs} == {"en"}  # never und, though too short to identify
+    flags = sum(f["severity"] != "neutral" for w in recs for f in w["findings"])
+    assert 1000 * flags / sum(len(x.split()) for x in lines) <= 1.0
+
+
+def test_a_short_text_takes_its_declared_language_else_the_feeds() -> None:
+    from toolkit.scorers.run import settle_languages
+
+    article = doc("a", MT, "en")
+    brief = doc("b", "Storm forces hundreds from homes", "und")
+    declared = doc("c", "Tempête sur la côte", "und", language="fr")
+    mislabelled = doc("d", "the gap is narrowing fast", "pt")
+    mislabelled.lang_prob = 0.6
+    settle_languages([article, brief, declared, mislabelled])
+    assert (brief.lang, brief.lang_basis) == ("en", "feed")
+    assert (declared.lang, declared.lang_basis) == ("fr", "declared")
+    assert (mislabelled.lang, mislabelled.lang_basis) == ("en", "feed")
+    assert (article.lang, article.lang_basis) == ("en", None)
+    alone = doc("e", "Markets rally as inflation eases", "und")
+    settle_languages([alone], "en")
+    assert (alone.lang, alone.lang_basis) == ("en", "default")

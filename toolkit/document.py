@@ -107,6 +107,8 @@ class Document:
     published: str | None = None
     lang: str = "und"
     lang_prob: float = 0.0
+    # why ``lang`` is what it is when the text was too short to tell: "declared", "feed", "default"
+    lang_basis: str | None = None
     paragraphs: list[dict[str, Any]] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     cluster: ClusterInfo | None = None
@@ -147,6 +149,8 @@ class Document:
             out["index"] = self.index
         if self.versions:
             out["versions"] = self.versions
+        if self.lang_basis is not None:
+            out["lang_basis"] = self.lang_basis
         return out
 
     def to_record(self) -> dict[str, Any]:

@@ -106,6 +106,68 @@ def _model_numbers(src: str, tgt: str) -> list[Issue]:
     return out
 
 
+# a measure and its value in metric units (what a translation into a metric language converts)
+_UNIT = regex.compile(
+    r"\s?(?:-\s?)?(?P<u>km/h|kph|mph|miles?|kilom[eè]t(?:er|re)s?|km|inch(?:es)?|cm|centim[eè]t(?:er|re)s?|mm|"
+    r"feet|foot|ft|m[eè]t(?:er|re)s?|m|pounds?|lbs?|kilo(?:gram(?:me)?)?s?|kg|yards?|acres?|hectares?|ha|"
+    r"gallons?|lit(?:er|re)s?|l|°\s?F|°\s?C|degrees?\s+Fahrenheit|degr[ée]s?(?:\s+Celsius)?)(?![\p{L}])",
+    regex.IGNORECASE,
+)
+_RANGE = regex.compile(r"\s*(?:to|-|–|à|a|and|et|bis|y|e|or|ou)\s*\d[\d.,]*")
+_METRIC = {
+    "mph": ("km/h", 1.609344), "mile": ("km", 1.609344), "miles": ("km", 1.609344), "inch": ("cm", 2.54),
+    "inches": ("cm", 2.54), "feet": ("m", 0.3048), "foot": ("m", 0.3048), "ft": ("m", 0.3048),
+    "pound": ("kg", 0.45359), "pounds": ("kg", 0.45359), "lb": ("kg", 0.45359), "lbs": ("kg", 0.45359),
+    "yard": ("m", 0.9144), "yards": ("m", 0.9144), "acre": ("ha", 0.40469), "acres": ("ha", 0.40469),
+    "gallon": ("l", 3.78541), "gallons": ("l", 3.78541),
+}  # fmt: skip
+
+
+def _measure(text: str, end: int, value: float) -> tuple[str, float] | None:
+    """The metric unit and value of the number ending at ``end``, when a unit follows it (or follows
+    the second number of a range: 2 to 4 inches)."""
+    r = _RANGE.match(text, end)
+    m = _UNIT.match(text, end) or (_UNIT.match(text, r.end()) if r else None)
+    if m is None:
+        return None
+    u = m.group("u").casefold().replace(" ", "")
+    if u in _METRIC:
+        unit, factor = _METRIC[u]
+        return unit, value * factor
+    if "f" in u and ("°" in u or "fahrenheit" in u):
+        return "c", (value - 32) * 5 / 9
+    for unit, prefixes in (("km/h", ("km/h", "kph")), ("km", ("km", "kilom")), ("cm", ("cm", "centim")),
+                           ("kg", ("kg", "kilo")), ("ha", ("ha", "hectare")), ("l", ("l", "lit")),
+                           ("c", ("°c", "degr")), ("m", ("m",))):  # fmt: skip
+        if u.startswith(prefixes):
+            return unit, value / 10 if u == "mm" else value
+    return None
+
+
+def _pair_conversions(unmatched: dict[str, list[tuple[str, int, int, bool]]], src: str, tgt: str) -> None:
+    """Drop, from ``unmatched``, the pairs that are one measure in two systems (40 miles / 64 km,
+    6 inches / 15 cm): a translator converts, and rounds, for readers of the other system."""
+    sides: dict[str, list[tuple[tuple[str, int, int, bool], tuple[str, float]]]] = {}
+    for side, text in (("src", src), ("tgt", tgt)):
+        sides[side] = []
+        for key, s, e, is_word in unmatched[side]:
+            try:
+                value = float(key.split(":", 1)[1])
+            except ValueError:
+                continue
+            m = _measure(text, e, value)
+            if m is not None:
+                sides[side].append(((key, s, e, is_word), m))
+    gone: set[tuple[str, tuple[str, int, int, bool]]] = set()
+    for a, (ua, va) in sides["src"]:
+        for b, (ub, vb) in sides["tgt"]:
+            if ua == ub and ("tgt", b) not in gone and abs(va - vb) <= max(0.08 * max(abs(va), abs(vb)), 1.0):
+                gone |= {("src", a), ("tgt", b)}
+                break
+    for side in ("src", "tgt"):
+        unmatched[side] = [x for x in unmatched[side] if (side, x) not in gone]
+
+
 def check_numbers(src: str, tgt: str, src_lang: str, tgt_lang: str) -> list[Issue]:
     digits = {"src": number_keys(src, src_lang), "tgt": number_keys(tgt, tgt_lang)}
     spelled = {"src": _spelled(src, src_lang, digits["src"]), "tgt": _spelled(tgt, tgt_lang, digits["tgt"])}
@@ -119,6 +181,7 @@ def check_numbers(src: str, tgt: str, src_lang: str, tgt_lang: str) -> list[Issu
                 seen[key] += 1
                 if seen[key] > keys[other][key] and all(seen[key] > values[other][v] for v in _values(key)):
                     unmatched[side].append((key, s, e, is_word))
+    _pair_conversions(unmatched, src, tgt)
     out: list[Issue] = _model_numbers(src, tgt)
     for side, other, name in (("tgt", "src", "source"), ("src", "tgt", "target")):
         text = tgt if side == "tgt" else src
@@ -394,7 +457,9 @@ def check_source_forms(src: str, tgt: str, src_lang: str, tgt_lang: str) -> list
             out.append(("tgt", "compare.untranslated", f"'{name}' is the {src_lang} form; {tgt_lang} writes '{fix}'",
                         fix, s, e))  # fmt: skip
             continue
-        if f in src_words or zipf(f, tgt_lang) >= NAME_RARE or len(f) < 4:
+        if f in src_words:
+            continue
+        if zipf(f, tgt_lang) >= NAME_RARE or len(f) < 4:
             continue
         near = _nearest(f, candidates)
         if near is None or near in forms:
@@ -404,6 +469,37 @@ def check_source_forms(src: str, tgt: str, src_lang: str, tgt_lang: str) -> list
             continue
         out.append(("tgt", "compare.name_misspelling",
                     f"'{name}' is spelt '{right}' in the source: a misspelt name", right, s, e))  # fmt: skip
+    flagged = {(s, e) for _, _, _, _, s, e in out}
+    return out + [x for x in _copied_words(src, tgt, src_lang, tgt_lang, forms) if (x[4], x[5]) not in flagged]
+
+
+SOURCE_GAP = 1.5  # Zipf points a copied word is more frequent in the source language than in the target
+
+
+def _copied_words(src: str, tgt: str, src_lang: str, tgt_lang: str, forms: dict[str, str]) -> list[Issue]:
+    """A source-language word carried into the translation as it is (the Sénat, the Red Croix,
+    Groupe G): written in the aligned source sentence, and a word of the source language rather
+    than of the target's (word frequencies). Names the two languages share are spared: a name
+    is about as frequent in every language's lists (Merkel), and a copied run of capitalised
+    words with a source article (Le Monde) is a title."""
+    src_words = {_bare(m.group()) for m in WORD.finditer(src)}
+    out: list[Issue] = []
+    toks = list(WORD.finditer(tgt))
+    for k, m in enumerate(toks):
+        w = m.group()
+        f = _bare(w)
+        if len(f) < 4 or f not in src_words or f in forms:
+            continue
+        low = _ELISION.sub("", w).casefold().replace("’", "'")  # the word lists keep accents: sénat
+        zs, zt = zipf(low, src_lang), max(zipf(low, tgt_lang), zipf(f, tgt_lang))
+        if zs - zt < SOURCE_GAP or zt >= 3.0 or _multilingual(low, src_lang):
+            continue
+        prev = toks[k - 1].group() if k else ""
+        if w[0].isupper() and prev[:1].isupper() and zipf(prev.casefold(), src_lang) >= 6.0:
+            continue  # Le Monde, La Stampa: a title with its article
+        out.append(("tgt", "compare.untranslated",
+                    f"'{w}' is copied from the {src_lang} source: {tgt_lang} has its own word for it",
+                    None, m.start(), m.end()))  # fmt: skip
     return out
 
 
@@ -439,9 +535,12 @@ def name_runs(text: str, found: list[tuple[str, int, int]]) -> list[list[tuple[s
 
 
 def _present(words: set[str], form: str) -> bool:
-    """A target-language form (one word or several: United States) written in ``words``, or its initials (US)."""
+    """A target-language form (one word or several: United States) written in ``words``, as a word
+    or the start of one (Korea in Korean), or its initials (US)."""
     parts = [fold(w) for w in form.replace("-", " ").split()]
-    return all(p in words for p in parts) or (len(parts) > 1 and "".join(p[0] for p in parts) in words)
+    if all(p in words for p in parts) or (len(parts) > 1 and "".join(p[0] for p in parts) in words):
+        return True
+    return len(parts) == 1 and len(parts[0]) >= 4 and any(w.startswith(parts[0]) for w in words)
 
 
 def check_dropped_names(
@@ -457,12 +556,13 @@ def check_dropped_names(
     forms = _target_forms(f"{src_lang}-{tgt_lang}")
     tables = _name_tables().get(f"{src_lang}-{tgt_lang}", {})
     tgt_set = {_bare(m.group()) for m in WORD.finditer(tgt)}
+    tgt_set |= {p for w in list(tgt_set) if "-" in w for p in w.split("-")}  # Netherlands-based
     tgt_counts = Counter(_bare(m.group()) for m in WORD.finditer(tgt))
     kept = []
     for name, s, e in names(src, src_lang):
         f = _bare(name)
         before = src[:s].rstrip()
-        initial = not before or before[-1] in ".!?:\"“«‘'\n"
+        initial = not before or before[-1] in ".!?:\"“«‘'\n—–-"
         z = zipf(f, src_lang) or zipf(f.split("-")[0], src_lang)  # Peut-être, Celle-ci: by their first part
         if (initial or src_lang in NOUN_CAPITALS) and z >= 2.0 and not _multilingual(f, src_lang):
             # a word capitalised because it opens the sentence (Comparez), or a noun of a language

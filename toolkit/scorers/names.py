@@ -99,8 +99,10 @@ def _story_variants(ctx: Context) -> list[Finding]:
                 good, variant_of=good, count=caps[good],
             ))  # fmt: skip
         elif code == "name.variant":
+            # both spellings are established names: as often two people (Wayde / Wade, Kieran /
+            # Kiernan) as one name spelt two ways, so a note for the editor, not an error
             out.append(ctx.finding(
-                code, "Fluency/Inconsistency", Severity.MINOR, t.start, t.start + len(t.base),
+                code, "Fluency/Inconsistency", Severity.NEUTRAL, t.start, t.start + len(t.base),
                 f"'{t.base}' is written '{good}' in this story (and more often in English): pick one",
                 good, variant_of=good,
             ))  # fmt: skip
@@ -192,7 +194,9 @@ def _compound_variants(ctx: Context) -> list[Finding]:
         a, _, b = h.partition("-")
         if len(a) < 3 or len(b) < 3:
             continue
-        used = {f: sorted(set(spans[f])) for f in (h, a + b, f"{a} {b}") if f in spans}
+        # the spaced form is left out: English hyphenates a compound before a noun and not after
+        # it ("an above-average year", "it was above average"), so those two are no inconsistency
+        used = {f: sorted(set(spans[f])) for f in (h, a + b) if f in spans}
         if len(used) < 2:
             continue
         major = max(used, key=lambda f: (len(used[f]), f == a + b))

@@ -29,6 +29,7 @@ class ScorerConfig:
     glossary: str | None = None
     rule_packs: tuple[str, ...] = ()
     batch: int = 1000  # documents whose stories and sources are pooled for evidence
+    default_lang: str = "en"  # a short text's language when neither the record nor the feed tells
     repeat_min: int = 3  # a line on this many pages of one source is its template
 
     def params(self) -> dict[str, Any]:
@@ -101,6 +102,37 @@ def _source_langs(doc: Document, cfg: ScorerConfig) -> tuple[str, ...]:
     return cfg.source_langs
 
 
+SHORT_WORDS = 12  # headlines, captions, briefs: too short for a language label to be trusted alone
+SHORT_TRUST = 0.9  # a short text's label that disagrees with the feed needs this probability
+
+
+def _declared_lang(doc: Document) -> str | None:
+    for key in ("lang", "language"):
+        v = doc.record.get(key)
+        if isinstance(v, str) and 2 <= len(v.strip()) <= 12:
+            return v.strip().lower()
+    return None
+
+
+def settle_languages(docs: list[Document], default: str = "en") -> None:
+    """A text too short to identify is checked as its declared language, else the feed's (the batch's
+    majority language), else ``default``; never as ``und``. A short text labelled otherwise than the
+    feed with little confidence takes the feed's language too. ``doc.lang_basis`` says which."""
+    counts = Counter(d.lang for d in docs if d.lang != "und" and len(d.text.split()) >= SHORT_WORDS)
+    majority = min(counts, key=lambda x: (-counts[x], x)) if counts else None
+    for d in docs:
+        short = len(d.text.split()) < SHORT_WORDS
+        declared = _declared_lang(d)
+        if d.lang != "und" and not (short and d.lang != (declared or majority) and d.lang_prob < SHORT_TRUST):
+            continue
+        if declared:
+            d.lang, d.lang_basis = declared, "declared"
+        elif majority:
+            d.lang, d.lang_basis = majority, "feed"
+        else:
+            d.lang, d.lang_basis = default, "default"
+
+
 def _story_key(doc: Document) -> str:
     assert doc.cluster is not None
     return f"{doc.cluster.id}|{doc.lang.split('-')[0]}"
@@ -129,6 +161,7 @@ class Scorers:
         from toolkit.scorers.names import story_words, story_words_of
 
         ok = [d for d in docs if d.ok]
+        settle_languages(ok, self.config.default_lang)
         # the story's words come from a light regex pass rather than each document's scoring
         # context: holding a batch's tokens would cost ~100 MB per 1,000 documents
         # Evidence is pooled per story and language: only versions in a document's language vote on

@@ -26,6 +26,11 @@ SOURCE_MIN = 3.0  # the word is common there
 TARGET_MAX = 3.0  # and uncommon in the document's language
 FUNCTION_MIN = 6.0  # a top-frequency function word of the source ("et", "le") ...
 FUNCTION_GAP = 2.5  # ... may be flagged even though English has it in fixed phrases
+ENGLISH_TOO = 3.0  # an exonym the document's language itself writes this often is one of its words
+# particles of names (Wayde van Niekerk, Ursula von der Leyen): not words left untranslated
+_PARTICLES = frozenset(
+    "van von der den de da das dos do del della di du le la al el bin ibn ter ten".split()  # noqa: SIM905
+)
 
 
 @lru_cache(maxsize=1)
@@ -120,6 +125,8 @@ def _exonym_findings(ctx: Context) -> list[Finding]:
                 end = m.end()
         for m in found:
             target, kind = table[m.group()]
+            if zipf(m.group().casefold(), ctx.lang) >= ENGLISH_TOO:
+                continue  # a form the document's language uses itself (Argentine, the adjective)
             out.append(ctx.finding(
                 "untranslated.exonym", "Accuracy/Untranslated",
                 Severity.MAJOR if kind == "person" else Severity.MINOR, m.start(), m.end(),
@@ -205,9 +212,13 @@ def _gap_words(ctx: Context) -> list[Finding]:
     toks = ctx.tokens
     table = _gaps(ctx)
     for k, t in enumerate(toks):
-        if t.capitalised and not t.initial:
-            continue  # names are masked: "Le Monde", "Hollande"
+        if t.capitalised and (not t.initial or "-" in t.text):
+            continue  # names are masked: "Le Monde", "Hollande", "Rheinland-Pfalz"
         if t.text.isupper() or t.lower in single:
+            continue
+        if t.start and ctx.text[t.start - 1] in "./@#_":
+            continue  # part of an address or a handle (.com, @afp)
+        if t.lower in _PARTICLES and k + 1 < len(toks) and toks[k + 1].capitalised:
             continue
         g = _gap(t, ctx, table)
         if g is None:

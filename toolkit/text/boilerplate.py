@@ -41,6 +41,10 @@ def boilerplate_flags(lines: list[str]) -> list[str | None]:
     out: list[str | None] = [
         "pattern" if len(x.split()) <= CHROME_MAX_WORDS and matches_pattern(x) else None for x in lines
     ]
+    if all(_edge_like(line, TAIL_MAX_WORDS) for line in lines):
+        # no line reads like prose: a headline, a caption, a brief; there is no story for the
+        # lines around it to be the page's furniture of
+        return out
     for k, line in enumerate(lines):
         if out[k] is None and not _edge_like(line, HEAD_MAX_WORDS):
             break
