@@ -261,9 +261,25 @@ def names(text: str, lang: str) -> list[tuple[str, int, int]]:
             w, s = w[el.end() :], s + el.end()
         if len(w) > 3 and w[-2] in "'’" and w[-1] in "sS":
             w = w[:-2]  # Syria's -> Syria
+        if "-" in w and _compound_word(w, lang):
+            continue
         if len(w) >= 2 and w[0].isupper() and not _vocabulary(w, lang):
             out.append((w, s, s + len(w)))
     return out
+
+
+_CLITICS = frozenset(
+    "vous nous moi toi le la les lui leur leurs y en il elle ils elles on je tu ci là uns unes même".split()  # noqa: SIM905
+)
+
+
+def _compound_word(word: str, lang: str) -> bool:
+    """A hyphenated token made of ordinary words: a verb with its pronoun (Êtes-vous, Allez-y),
+    Peut-être, or an English compound that opens with a word (Year-on-year, Thirty-two, War-era)."""
+    parts = word.casefold().split("-")
+    if parts[-1] in _CLITICS and lang in ("fr", "und"):
+        return True
+    return zipf(parts[0], lang) >= 4.0 and not _multilingual(parts[0], lang)
 
 
 def _counterpart(name: str, words: set[str], table: dict[str, str]) -> str | None:
@@ -274,6 +290,10 @@ def _counterpart(name: str, words: set[str], table: dict[str, str]) -> str | Non
     mapped = table.get(f)
     if mapped and mapped in words:
         return mapped
+    for k in (f[:n] for n in range(len(f) - 1, 3, -1)):
+        # a derived form of a listed name (Korean from Korea, whose French is Corée)
+        if (mapped := table.get(k)) and any(w.startswith(mapped[:4]) for w in words):
+            return mapped
     if name.isupper() and len(name) >= 3:
         # an organisation's acronym in another language often has its letters in another order,
         # the adjective after the noun (OMI / IMO, OTAN / NATO)
@@ -563,7 +583,8 @@ def check_dropped_names(
         f = _bare(name)
         before = src[:s].rstrip()
         initial = not before or before[-1] in ".!?:\"“«‘'\n—–-"
-        z = zipf(f, src_lang) or zipf(f.split("-")[0], src_lang)  # Peut-être, Celle-ci: by their first part
+        low = name.casefold()  # the word lists keep accents (êtes, états)
+        z = zipf(low, src_lang) or zipf(low.split("-")[0], src_lang)  # Peut-être, Celle-ci: by their first part
         if (initial or src_lang in NOUN_CAPITALS) and z >= 2.0 and not _multilingual(f, src_lang):
             # a word capitalised because it opens the sentence (Comparez), or a noun of a language
             # that capitalises nouns (Milliarden), not a name
