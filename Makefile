@@ -32,6 +32,7 @@ bench: $(STAMP)  ## the benchmarks and evaluations (bench/README.md)
 	$(BIN)/python bench/scorers_eval.py
 	$(BIN)/python bench/scorers_bench.py
 	$(BIN)/python bench/compare_eval.py
+	$(BIN)/python bench/generality.py
 	$(BIN)/python bench/report_bench.py
 	$(BIN)/python bench/ingest_bench.py
 	$(BIN)/python bench/dask_bench.py

@@ -268,3 +268,14 @@ def test_cli_score_writes_findings_and_rejects_a_bad_glossary(tmp_path: Path) ->
     bad.write_text("[prefer\n", encoding="utf-8")
     res = run_cli("score", str(ROOT / "seeds"), "--glossary", str(bad), "-q")
     assert res.returncode == 2 and b"glossary" in res.stderr
+
+
+def test_decimal_commas_anywhere_but_not_in_lists_or_thousands() -> None:
+    flagged = {
+        t: [f.text for f in score_text(t, "en", ScorerConfig(families=("numbers",)))]
+        for t in ("He averaged 5,6 points.", "a 2,53 ERA", "pages 1,2,3 and 4", "9,000 people", "scores 5,6 and 7")
+    }
+    assert flagged == {
+        "He averaged 5,6 points.": ["5,6"], "a 2,53 ERA": ["2,53"], "pages 1,2,3 and 4": [],
+        "9,000 people": [], "scores 5,6 and 7": [],
+    }  # fmt: skip

@@ -8,10 +8,9 @@ import regex
 from toolkit.document import Finding, Severity
 from toolkit.scorers.base import Context
 
-_DECIMAL_COMMA = regex.compile(
-    r"(?<![\d,.])(\d{1,3}),(\d{1,2})(?=\s*(?:million|billion|milliard|millions|milliards|bn|m\b|%|per ?cent|percent))",
-    regex.IGNORECASE,
-)
+# a comma before one or two digits: English groups thousands by three, so 5,6 and 2,53 are decimal
+# commas (lists of numbers, 1,2,3 and 5, 6, are left alone)
+_DECIMAL_COMMA = regex.compile(r"(?<![\d,.]|\d,\s?)(\d{1,3}),(\d{1,2})(?![\d,]|\s?,\s?\d|\s(?:and|or|&)\s\d)")
 _SPACE_THOUSANDS = regex.compile(
     r"(?<![\d,.]|\d[ \u00a0\u202f])(\d{1,3})(?:[ \u00a0\u202f]\d{3})+(?![\d,.]|[ \u00a0\u202f]\d)"
 )
