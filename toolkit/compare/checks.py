@@ -303,7 +303,7 @@ def _counterpart(name: str, words: set[str], table: dict[str, str]) -> str | Non
                 return w
     from rapidfuzz.distance import OSA, Indel
 
-    for w in words:
+    for w in sorted(words):  # in order: a set's order changes with the process's hash seed
         if len(f) >= 4 and len(w) >= 4 and w[:4] == f[:4]:
             return w
         if w[:1] == f[:1] and (

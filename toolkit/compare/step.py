@@ -9,9 +9,13 @@ notes on both. ``doc.versions`` records each pair, the document's role and the e
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING
 
 from toolkit.compare.roles import INDEPENDENT, MIN_COVERAGE, TRANSLATION, Roles, base_lang, coverage, decide
 from toolkit.document import Document, Finding, Severity
+
+if TYPE_CHECKING:
+    from toolkit.compare.core import Comparison
 
 
 def _lines(text: str) -> frozenset[str]:
@@ -95,21 +99,22 @@ class CompareVersions:
                 src.cache.setdefault("comparisons", []).append((other.id, res, roles.kind))
                 src.versions.append(roles.record(src))
                 other.versions.append(roles.record(other))
-                for doc, f in _placed(roles, res):
-                    _add(doc, f)
+                placed = _placed(roles, res)
+                for doc in (src, other):
+                    _add(doc, [f for d, f in placed if d is doc])
         yield from docs
 
 
-def _add(doc: Document, f: Finding) -> None:
-    """Add a pair's finding; on a span a single-document scorer already flagged, the source's
+def _add(doc: Document, found: list[Finding]) -> None:
+    """Add a pair's findings; on a span a single-document scorer already flagged, the source's
     evidence replaces the word lists' (Londres: untranslated, now with the source beside it)."""
-    if f.severity is not Severity.NEUTRAL:
-        span = (f.start, f.end)
-        doc.findings = [x for x in doc.findings if (x.start, x.end) != span or x.code.startswith("compare.")]
-    doc.add(f)
+    spans = {(f.start, f.end) for f in found if f.severity is not Severity.NEUTRAL}
+    if spans:
+        doc.findings = [x for x in doc.findings if (x.start, x.end) not in spans or x.code.startswith("compare.")]
+    doc.findings.extend(found)
 
 
-def _placed(roles: Roles, res: object) -> list[tuple[Document, Finding]]:
+def _placed(roles: Roles, res: Comparison) -> list[tuple[Document, Finding]]:
     """The pair's findings on the version they belong to.
 
     Between a source and its translation every finding goes on the translation: one the
@@ -117,9 +122,6 @@ def _placed(roles: Roles, res: object) -> list[tuple[Document, Finding]]:
     is anchored on the translation's sentences of that bead, or of the bead before it.
     Between peers each side keeps its own, as a neutral note.
     """
-    from toolkit.compare.core import Comparison
-
-    assert isinstance(res, Comparison)
     out: list[tuple[Document, Finding]] = []
     src, other = roles.source, roles.other
     for side, f in res.findings:
@@ -141,11 +143,8 @@ def _placed(roles: Roles, res: object) -> list[tuple[Document, Finding]]:
     return out
 
 
-def _anchor(res: object, bead: object) -> tuple[int, int]:
+def _anchor(res: Comparison, bead: object) -> tuple[int, int]:
     """The translation's span for a bead: its target sentences, else those of the nearest bead before."""
-    from toolkit.compare.core import Comparison
-
-    assert isinstance(res, Comparison)
     spans = res.tgt.spans
     if not spans:
         return 0, 0
