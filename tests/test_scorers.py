@@ -279,3 +279,11 @@ def test_decimal_commas_anywhere_but_not_in_lists_or_thousands() -> None:
         "He averaged 5,6 points.": ["5,6"], "a 2,53 ERA": ["2,53"], "pages 1,2,3 and 4": [],
         "9,000 people": [], "scores 5,6 and 7": [],
     }  # fmt: skip
+
+
+def test_the_storys_usual_spelling_is_not_called_a_slip() -> None:
+    # a rare name written four times beside a common one written once is a second person
+    text = "Wayde van Niekerk won the final. Wayde ran 43 seconds. Wayde said so. Dwyane Wade watched."
+    assert find(text, "name.misspelling", ("names",)) == []
+    text = "Encinitas beach was closed. Encinitas police said so. The Ecinitas mayor agreed."
+    assert [x.text for x in find(text, "name.misspelling", ("names",))] == ["Ecinitas"]

@@ -79,6 +79,8 @@ def _story_variants(ctx: Context) -> list[Finding]:
                     good, bad = (a, b) if za > zb else (b, a)
                     if zipf(bad.casefold(), ctx.lang) >= RARE:
                         continue  # both are established spellings (Dmitri / Dmitry)
+                    if caps[bad] > caps[good]:
+                        continue  # the story's usual spelling is no slip: a rarer name (Wayde beside Wade)
                     verdict.setdefault(bad, (good, "name.misspelling"))
                 elif caps[a] != caps[b]:
                     good, bad = (a, b) if caps[a] > caps[b] else (b, a)
@@ -140,7 +142,8 @@ def _lexicon_typos(ctx: Context) -> list[Finding]:
         if z >= RARE or _known_elsewhere(w, ctx):
             continue
         followed_by_name = k + 1 < len(toks) and toks[k + 1].capitalised and toks[k + 1].start == t.end + 1
-        if t.capitalised and (not t.initial or z <= UNKNOWN or t.text in mid_caps or followed_by_name):
+        repeated = ctx.word_counts[t.text] >= 2  # a word the text capitalises every time it writes it
+        if t.capitalised and (not t.initial or z <= UNKNOWN or t.text in mid_caps or followed_by_name or repeated):
             # a capitalised word mid-sentence is a name. Rare real names sit one dropped,
             # added or changed letter from words and names (Akar/aka, Oktay/okay, Raed/read,
             # Dareen/Darren, Støre/store), so only a never-seen token that is a swap of two
