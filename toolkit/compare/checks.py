@@ -243,6 +243,12 @@ def _vocabulary(word: str, lang: str) -> bool:
 def names(text: str, lang: str) -> list[tuple[str, int, int]]:
     """Capitalised tokens (elisions stripped) that are not ordinary vocabulary, nor a Roman numeral
     read as a number (XIVe siècle)."""
+    return list(_names(text, lang))
+
+
+@lru_cache(maxsize=4096)
+def _names(text: str, lang: str) -> tuple[tuple[str, int, int], ...]:
+    # every check of a sentence pair asks for the same sentence's names: found once
     out = []
     romans = [(n.start, n.end) for n in find_numbers(text, lang) if n.text[:1] in "IVXLC"]
     for m in WORD.finditer(text):
@@ -265,7 +271,7 @@ def names(text: str, lang: str) -> list[tuple[str, int, int]]:
             continue
         if len(w) >= 2 and w[0].isupper() and not _vocabulary(w, lang):
             out.append((w, s, s + len(w)))
-    return out
+    return tuple(out)
 
 
 _CLITICS = frozenset(
