@@ -287,3 +287,19 @@ def test_the_storys_usual_spelling_is_not_called_a_slip() -> None:
     assert find(text, "name.misspelling", ("names",)) == []
     text = "Encinitas beach was closed. Encinitas police said so. The Ecinitas mayor agreed."
     assert [x.text for x in find(text, "name.misspelling", ("names",))] == ["Ecinitas"]
+
+
+def test_any_edit_of_a_famous_name_is_caught_but_rare_real_names_are_left_alone() -> None:
+    found = {
+        t: [(x.text, x.fix) for x in find(t, "name.misspelling", ("names",))]
+        for t in (
+            "Chancellor Angela Merkell arrived.", "President Emmanuel Macorn said.", "Mr Erdogen said so.",
+            "Sarmada was hit.", "Masrine was hit.", "Lartin said so.", "Dareen Tatour was arrested.",
+        )
+    }  # fmt: skip
+    assert found == {
+        "Chancellor Angela Merkell arrived.": [("Merkell", "Merkel")],
+        "President Emmanuel Macorn said.": [("Macorn", "Macron")],
+        "Mr Erdogen said so.": [("Erdogen", "Erdogan")],
+        "Sarmada was hit.": [], "Masrine was hit.": [], "Lartin said so.": [], "Dareen Tatour was arrested.": [],
+    }  # fmt: skip
