@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Sequence
 from functools import lru_cache
 from importlib import resources
 
@@ -22,6 +23,7 @@ VOCAB_MIN = 4.5  # a capitalised word this frequent, and only in its own languag
 INITIAL_MIN = 4.5  # a sentence's first word this frequent is capitalised by position only
 TRANSLATED_MIN = 0.5  # cosine of a capitalised word to a word of the other side that translates it
 _ELISION = regex.compile(r"^(?:[ldjmnstc]|qu|jusqu|lorsqu|puisqu)['’]", regex.IGNORECASE)
+_OPENERS = ".!?:\"“«‘'\n"  # a word after one of these opens a sentence or a quotation
 _MILITARY = regex.compile(r"^([01]\d|2[0-3])([0-5]\d)$")
 _CLOCK_AFTER = regex.compile(r"\s*(?:GMT|UTC|hrs|hours|h\b|Uhr|heures)", regex.IGNORECASE)
 
@@ -67,7 +69,7 @@ def _values(key: str) -> tuple[str, ...]:
     return (v,)
 
 
-def _spelled(text: str, lang: str, digits: list[tuple[str, int, int]] = ()) -> list[tuple[str, int, int]]:  # type: ignore[assignment]
+def _spelled(text: str, lang: str, digits: Sequence[tuple[str, int, int]] = ()) -> list[tuple[str, int, int]]:
     """Numbers written as words ("trois", "seven") and times of day (noon, midi). One is left out:
     un/une/um/uma/ein are articles far more often than numbers. Words inside a number written
     in digits ("11,2 mil milhões") are part of it."""
@@ -201,21 +203,27 @@ def check_numbers(src: str, tgt: str, src_lang: str, tgt_lang: str) -> list[Issu
 def _name_tables() -> dict[str, dict[str, str]]:
     """source form -> English form, per pair: exonyms and organisation acronyms."""
     out: dict[str, dict[str, str]] = {}
+    for pair, src, en in _table_forms():
+        t = out.setdefault(pair, {})
+        for a, b in zip(src.split(), en.split(), strict=False):
+            t[fold(a)] = fold(b)
+    return out
+
+
+@lru_cache(maxsize=1)
+def _table_forms() -> tuple[tuple[str, str, str], ...]:
+    """(pair, source form, target form) of the exonym and organisation-acronym tables, as written."""
     data = resources.files("toolkit.data")
-    ex = json.loads(data.joinpath("exonyms.json").read_text(encoding="utf-8"))
-    org = json.loads(data.joinpath("org_acronyms.json").read_text(encoding="utf-8"))
-    for table in (ex, org):
-        for pair, v in table.items():
+    out = []
+    for file in ("exonyms.json", "org_acronyms.json"):
+        for pair, v in json.loads(data.joinpath(file).read_text(encoding="utf-8")).items():
             if pair.startswith("_"):
                 continue
-            t = out.setdefault(pair, {})
             forms = v.items() if all(isinstance(x, str) for x in v.values()) else [
                 kv for kind in v.values() for kv in kind.items()
             ]  # fmt: skip
-            for src, en in forms:
-                for a, b in zip(src.split(), en.split(), strict=False):
-                    t[fold(a)] = fold(b)
-    return out
+            out += [(pair, src, tgt) for src, tgt in forms]
+    return tuple(out)
 
 
 @lru_cache(maxsize=1)
@@ -257,7 +265,7 @@ def _names(text: str, lang: str) -> tuple[tuple[str, int, int], ...]:
             continue
         before = text[: m.start()].rstrip()
         z = zipf(w.casefold(), lang)
-        opens = not before or before[-1] in ".!?:\"“«‘'\n"
+        opens = not before or before[-1] in _OPENERS
         if opens and (z >= INITIAL_MIN or (z >= 2.0 and not _multilingual(w.casefold(), lang))):
             continue  # a word capitalised because it opens the sentence (Voters, Historically, Comparez)
         if lang in NOUN_CAPITALS and not _multilingual(w.casefold(), lang):
@@ -349,7 +357,7 @@ def is_variant(a: str, b: str) -> bool:
 
     if a == b or a.startswith(b) or b.startswith(a):
         return False
-    return OSA.distance(a, b) <= (1 if min(len(a), len(b)) < 6 else 2)
+    return OSA.distance(a, b) <= _edit_limit(a, b)
 
 
 def _bare(word: str) -> str:
@@ -428,16 +436,10 @@ def _target_forms(pair: str) -> dict[str, str]:
     États-Unis -> United States), from the exonym and acronym tables. Sources of one word only:
     a word of a multi-word name has no counterpart of its own (Le Caire / Cairo).
     """
-    data = resources.files("toolkit.data")
     out: dict[str, str] = {}
-    for file in ("exonyms.json", "org_acronyms.json"):
-        table = json.loads(data.joinpath(file).read_text(encoding="utf-8")).get(pair, {})
-        forms = table.items() if all(isinstance(x, str) for x in table.values()) else [
-            kv for kind in table.values() for kv in kind.items()
-        ]  # fmt: skip
-        for src, tgt in forms:
-            if " " not in src and fold(src) != fold(tgt):
-                out.setdefault(fold(src), tgt)
+    for table_pair, src, tgt in _table_forms():
+        if table_pair == pair and " " not in src and fold(src) != fold(tgt):
+            out.setdefault(fold(src), tgt)
     return out
 
 
@@ -496,19 +498,19 @@ def check_source_forms(src: str, tgt: str, src_lang: str, tgt_lang: str) -> list
         out.append(("tgt", "compare.name_misspelling",
                     f"'{name}' is spelt '{right}' in the source: a misspelt name", right, s, e))  # fmt: skip
     flagged = {(s, e) for _, _, _, _, s, e in out}
-    return out + [x for x in _copied_words(src, tgt, src_lang, tgt_lang, forms) if (x[4], x[5]) not in flagged]
+    copied = _copied_words(src_words, tgt, src_lang, tgt_lang, forms)
+    return out + [x for x in copied if (x[4], x[5]) not in flagged]
 
 
 SOURCE_GAP = 1.5  # Zipf points a copied word is more frequent in the source language than in the target
 
 
-def _copied_words(src: str, tgt: str, src_lang: str, tgt_lang: str, forms: dict[str, str]) -> list[Issue]:
+def _copied_words(src_words: set[str], tgt: str, src_lang: str, tgt_lang: str, forms: dict[str, str]) -> list[Issue]:
     """A source-language word carried into the translation as it is (the Sénat, the Red Croix,
     Groupe G): written in the aligned source sentence, and a word of the source language rather
     than of the target's (word frequencies). Names the two languages share are spared: a name
     is about as frequent in every language's lists (Merkel), and a copied run of capitalised
-    words with a source article (Le Monde) is a title."""
-    src_words = {_bare(m.group()) for m in WORD.finditer(src)}
+    words with a source article (Le Monde) is a title. ``src_words``: the source sentence's words, bare."""
     out: list[Issue] = []
     toks = list(WORD.finditer(tgt))
     for k, m in enumerate(toks):
@@ -588,7 +590,7 @@ def check_dropped_names(
     for name, s, e in names(src, src_lang):
         f = _bare(name)
         before = src[:s].rstrip()
-        initial = not before or before[-1] in ".!?:\"“«‘'\n—–-"
+        initial = not before or before[-1] in _OPENERS + "—–-"  # dialogue dashes too
         low = name.casefold()  # the word lists keep accents (êtes, états)
         z = zipf(low, src_lang) or zipf(low.split("-")[0], src_lang)  # Peut-être, Celle-ci: by their first part
         if (initial or src_lang in NOUN_CAPITALS) and z >= 2.0 and not _multilingual(f, src_lang):
