@@ -136,8 +136,8 @@ def _best_swap(word: str, lang: str) -> tuple[str, float] | None:
 
 @lru_cache(maxsize=4096)
 def _famous_neighbour(word: str, lang: str) -> tuple[str, float] | None:
-    """The name one edit from ``word`` that is famous: Zipf >= FAMOUS in some language's lists
-    and a name by :func:`_name_like`."""
+    """The name one edit from ``word``, first letter kept, that is famous: Zipf >= FAMOUS in some
+    language's lists, listed in most languages, and rarer than WORD_TOO in ``lang``."""
     best: tuple[str, float] | None = None
     for cand in sorted(edits1(word)):
         if cand[:1] != word[:1]:

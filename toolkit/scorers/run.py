@@ -118,12 +118,13 @@ def settle_languages(docs: list[Document], default: str = "en") -> None:
     """A text too short to identify is checked as its declared language, else the feed's (the batch's
     majority language), else ``default``; never as ``und``. A short text labelled otherwise than the
     feed with little confidence takes the feed's language too. ``doc.lang_basis`` says which."""
-    counts = Counter(d.lang for d in docs if d.lang != "und" and len(d.text.split()) >= SHORT_WORDS)
+    # at most SHORT_WORDS splits: a long text is not split into all its words just to be called long
+    short = {id(d): len(d.text.split(None, SHORT_WORDS - 1)) < SHORT_WORDS for d in docs}
+    counts = Counter(d.lang for d in docs if d.lang != "und" and not short[id(d)])
     majority = min(counts, key=lambda x: (-counts[x], x)) if counts else None
     for d in docs:
-        short = len(d.text.split()) < SHORT_WORDS
         declared = _declared_lang(d)
-        if d.lang != "und" and not (short and d.lang != (declared or majority) and d.lang_prob < SHORT_TRUST):
+        if d.lang != "und" and not (short[id(d)] and d.lang != (declared or majority) and d.lang_prob < SHORT_TRUST):
             continue
         if declared:
             d.lang, d.lang_basis = declared, "declared"
