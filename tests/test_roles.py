@@ -105,6 +105,22 @@ def test_an_independent_english_report_is_not_treated_as_a_translation() -> None
     assert serious(src) == [] and serious(other) == []
 
 
+def test_of_two_english_versions_only_the_likelier_translation_is_checked_against_the_source() -> None:
+    # the clean English (the wire's own, or another translator's) aligns with the French as
+    # closely as the machine translation; only the version carrying the source's forms is its
+    # translation, the other is independent of it and gets no finding for being worded otherwise
+    clean = (MT.replace("Merkell", "Merkel").replace("Pekin", "Beijing").replace("Londres", "London")
+             .replace("Actually,", "Currently,").replace("two-day visit", "visit of two days"))  # fmt: skip
+    src = doc("afp-fr", ORIGINAL, "fr", canonical=True)
+    mt, wire = doc("b-mt", MT, "en"), doc("a-wire", clean, "en")
+    list(CompareVersions(source_langs=("fr",))([src, wire, mt]))
+    roles = {(v["with"], v["role"]) for v in wire.versions}
+    assert ("afp-fr", INDEPENDENT) in roles and ("b-mt", PEER) in roles, wire.versions
+    assert any("likelier translation" in e for v in wire.versions for e in v["evidence"])
+    assert serious(wire) == [] and serious(src) == []
+    assert ("compare.name_misspelling", "Merkell") in serious(mt)
+
+
 def test_roles_follow_the_records_own_word_before_the_language_prior() -> None:
     en = doc("en-orig", INDEPENDENT_EN, "en")
     fr = doc("fr-trad", ORIGINAL, "fr", translated_from="en")

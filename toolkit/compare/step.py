@@ -86,6 +86,7 @@ class CompareVersions:
         for members in clusters.values():
             if len(members) < 2:
                 continue
+            done = []
             for roles in self.pairs(members):
                 src, other = roles.source, roles.other
                 res = compare(src.text, other.text, src.lang, other.lang)
@@ -96,6 +97,10 @@ class CompareVersions:
                         roles.evidence.append(f"only {cov:.0%} of the sentences align: two reports, not a translation")
                     else:
                         roles.evidence.append(f"{cov:.0%} of the sentences align")
+                done.append((roles, res))
+            _one_translation_per_language(done)
+            for roles, res in done:
+                src, other = roles.source, roles.other
                 src.cache.setdefault("comparisons", []).append((other.id, res, roles.kind))
                 src.versions.append(roles.record(src))
                 other.versions.append(roles.record(other))
@@ -103,6 +108,39 @@ class CompareVersions:
                 for doc in (src, other):
                     _add(doc, [f for d, f in placed if d is doc])
         yield from docs
+
+
+# findings that show a text carries its source's forms: the marks of the translation
+_SOURCE_MARKS = frozenset({
+    "compare.untranslated", "compare.untranslated_copy", "compare.name_misspelling",
+    "compare.false_friend", "compare.false_friend_major",
+})  # fmt: skip
+
+
+def _one_translation_per_language(done: list[tuple[Roles, Comparison]]) -> None:
+    """Of several versions in one language that align with one source, the likeliest is its
+    translation; the others (the native wire, another outlet's English) are independent of it.
+
+    Likeliest: the record's own word first (evidence weight), then the source's forms the
+    text carries, then how closely it aligns. Without this every English version of a French
+    story would be checked as its translation, and a clean native version blamed for being
+    worded otherwise.
+    """
+    groups: dict[tuple[str, str], list[tuple[tuple[float, int, float, str], Roles]]] = {}
+    for roles, res in done:
+        if roles.kind != TRANSLATION:
+            continue
+        marks = sum(1 for side, f in res.findings if side == "tgt" and f.code in _SOURCE_MARKS)
+        close = [b.score for b in res.alignment.beads if b.src and b.tgt]
+        sim = round(sum(close) / len(close), 4) if close else 0.0
+        group = (roles.source.id, base_lang(roles.other.lang))
+        groups.setdefault(group, []).append(((-roles.weight, -marks, -sim, roles.other.id), roles))
+    for candidates in groups.values():
+        candidates.sort(key=lambda c: c[0])
+        winner = candidates[0][1]
+        for _, roles in candidates[1:]:
+            roles.kind = INDEPENDENT
+            roles.evidence.append(f"{winner.other.id} is the likelier translation of {roles.source.id}")
 
 
 def _add(doc: Document, found: list[Finding]) -> None:
