@@ -18,8 +18,8 @@ test: $(STAMP) lint  ## lint, type-check and run the test suite
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)
-	$(BIN)/ruff check toolkit tests bench docs
-	$(BIN)/ruff format --check toolkit tests bench docs
+	$(BIN)/ruff check toolkit tests bench docs scripts
+	$(BIN)/ruff format --check toolkit tests bench docs scripts
 	$(BIN)/mypy toolkit
 
 bench: $(STAMP)  ## the benchmarks and evaluations (bench/README.md)

@@ -63,6 +63,24 @@ def test_story_evidence_from_other_versions_decides_the_spelling() -> None:
     assert [(x.code, x.fix) for x in f] == [("name.misspelling", "Erdogan")]
 
 
+def test_two_versions_each_consistent_with_itself_get_a_note_not_an_error() -> None:
+    # one version writes Sutopo, another Sutopm, once each: nothing says which slipped
+    story = Story()
+    story.words.update({"Sutopo": 1, "Sutopm": 1})
+    f = score_text("Sutopo said the toll would rise.", "en", ScorerConfig(families=("names",)), story=story)
+    assert [(x.code, x.severity) for x in f] == [("name.inconsistent", Severity.NEUTRAL)]
+    # inside one text the same tie is a slip to fix
+    f = score_text("Sutopo said so. Later Sutopm said more.", "en", ScorerConfig(families=("names",)))
+    assert [(x.code, x.severity) for x in f] == [("name.inconsistent", Severity.MINOR)] * 2
+
+
+def test_regular_inflections_of_common_words_are_no_misspellings() -> None:
+    text = "Bats left their roosts, fringing the significances of it, the smae day, anyhwere else."
+    f = find(text, "spelling.misspelling", ("names",))
+    # roosts, fringing, significances are forms of roost, fringe, significance; the two slips are not
+    assert [x.text for x in f] == ["smae", "anyhwere"]
+
+
 def test_compound_written_several_ways() -> None:
     text = "A ceasefire was agreed. The cease-fire held. Then the cease-fire broke."
     f = find(text, "spelling.inconsistent", ("names",))
@@ -174,6 +192,23 @@ def test_quote_parity_does_not_fire_on_correct_quotes() -> None:
     assert codes(text, ("typography",)) == []
 
 
+def test_a_quotation_split_over_lines_nested_or_with_a_possessive_is_not_flagged() -> None:
+    text = (
+        'She said: "We went into the game believing we could win.\n'
+        "We did not.\n"
+        'Hopefully, we can push on now," she added.\n'
+        '"When they say "oh, I did not do it.\nI did not do it." Then it is over," he said.\n'
+        'Nell wrote "Sneaking Into the Hollywood Boys" Club," a memoir, in the Lakers" season.'
+    )
+    assert codes(text, ("typography",)) == []
+
+
+def test_a_closer_with_french_spacing_and_no_opener_is_flagged() -> None:
+    text = 'The deadline we have given is coming to an end, "said Erdogan.'
+    got = sorted(c for c, _ in codes(text, ("typography",)))
+    assert got == ["typography.quote_spacing", "typography.quote_unopened"]
+
+
 def test_unclosed_and_mismatched_quotes() -> None:
     got = [c for c, _ in codes('He said "we will defend our interests.\n\nThen he left.', ("typography",))]
     assert got == ["typography.quote_unclosed"]
@@ -203,6 +238,45 @@ def test_number_formats_left_in_the_source_convention() -> None:
     got = {c: t for c, t in codes(text, ("numbers",))}
     assert got.keys() == {"number.decimal_comma", "number.space_thousands", "number.time_format", "number.date_format"}
     assert codes("In 2018 100 people and 3,700 others met at 12:00 on 3.7 million.", ("numbers",)) == []
+
+
+def test_facts_keyed_on_common_words_of_other_languages_are_two_facts() -> None:
+    text = "66 Prozent der Befragten sagen ja. Bei den Jungen sind es 57 Prozent der Stimmen."
+    assert [f for f in score_text(text, "de", ScorerConfig(families=("facts",)))] == []
+    text = "Il y a 45 ans plus tard. Puis 30 ans plus tard, rien."
+    assert score_text(text, "fr", ScorerConfig(families=("facts",))) == []
+
+
+def test_english_words_that_are_function_words_elsewhere_are_not_left_untranslated() -> None:
+    text = "Two police vans stood inside the cordon with another van just outside. He hit the par-3 hole."
+    assert codes(text, ("untranslated",)) == []
+    text = "Risa Kusuma, a mother of two, spoke at the centre. Um, it was late."
+    assert codes(text, ("untranslated",)) == []
+    # the likeliest source language's function words still are
+    assert codes("The president et the minister met in Paris on Monday.", ("untranslated",)) == [
+        ("untranslated.word", "et")
+    ]
+
+
+def test_country_and_city_names_from_cldr_are_source_forms_with_the_english_fix() -> None:
+    text = "Talks in Varsovie and Erevan ended; delegates from Liban, Tunisie and Kiew came."
+    found = [(f.code, f.text, f.fix) for f in score_text(text, "en", ScorerConfig(families=("untranslated",)))]
+    assert found == [
+        ("untranslated.exonym", "Varsovie", "Warsaw"),
+        ("untranslated.exonym", "Erevan", "Yerevan"),
+        ("untranslated.exonym", "Liban", "Lebanon"),
+        ("untranslated.exonym", "Tunisie", "Tunisia"),
+        ("untranslated.exonym", "Kiew", "Kyiv"),
+    ]
+    # the hand list's news style wins over CLDR's (Turkey, not Türkiye)
+    assert [f.fix for f in score_text("He flew to Türkei.", "en", ScorerConfig(families=("untranslated",)))] == [
+        "Turkey"
+    ]
+
+
+def test_a_telephone_number_grouped_by_spaces_is_no_french_number() -> None:
+    assert codes("Call Samaritans free on 116 123 (UK and Ireland).", ("numbers",)) == []
+    assert codes("The toll rose to 9 000 people.", ("numbers",)) == [("number.space_thousands", "9 000")]
 
 
 def test_facts_that_disagree_and_explainable_differences() -> None:

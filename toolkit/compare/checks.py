@@ -205,8 +205,10 @@ def _name_tables() -> dict[str, dict[str, str]]:
     out: dict[str, dict[str, str]] = {}
     for pair, src, en in _table_forms():
         t = out.setdefault(pair, {})
-        for a, b in zip(src.split(), en.split(), strict=False):
-            t[fold(a)] = fold(b)
+        if len(src.split()) != len(en.split()):
+            continue  # word by word only where the words pair up (not Malouines / Falkland Islands)
+        for a, b in zip(src.split(), en.split(), strict=True):
+            t.setdefault(fold(a), fold(b))
     return out
 
 
@@ -215,7 +217,7 @@ def _table_forms() -> tuple[tuple[str, str, str], ...]:
     """(pair, source form, target form) of the exonym and organisation-acronym tables, as written."""
     data = resources.files("toolkit.data")
     out = []
-    for file in ("exonyms.json", "org_acronyms.json"):
+    for file in ("exonyms.json", "cldr_places.json", "org_acronyms.json"):
         for pair, v in json.loads(data.joinpath(file).read_text(encoding="utf-8")).items():
             if pair.startswith("_"):
                 continue
@@ -568,7 +570,11 @@ def _present(words: set[str], form: str) -> bool:
     parts = [fold(w) for w in form.replace("-", " ").split()]
     if all(p in words for p in parts) or (len(parts) > 1 and "".join(p[0] for p in parts) in words):
         return True
-    return len(parts) == 1 and len(parts[0]) >= 4 and any(w.startswith(parts[0]) for w in words)
+    # one word, or the distinctive first word of several (the Falklands for the Falkland Islands)
+    head = parts[0] if parts else ""
+    if len(parts) > 1 and zipf(head, "en") >= 4.5:
+        return False  # United, New, South: not the name on their own
+    return len(head) >= 4 and any(w.startswith(head) for w in words)
 
 
 def check_dropped_names(

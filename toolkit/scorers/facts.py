@@ -15,6 +15,7 @@ import regex
 
 from toolkit.document import Finding, Severity
 from toolkit.scorers.base import Context
+from toolkit.scorers.lexicon import zipf
 from toolkit.text.numbers import Number, find_numbers
 
 _HEAD = regex.compile(r"\s+([\p{L}\-]+)\s+([\p{L}\-]+)")
@@ -72,6 +73,9 @@ _STOP = frozenset(
 )
 
 Fact = tuple[str, str]
+# a word this frequent in the text's language (der, ans, plus, Prozent, Menschen) names no
+# particular thing: "66 Prozent der" and "57 Prozent der" are two facts, not one given twice
+GENERIC_ZIPF = 5.2
 
 
 def quantities(text: str, lang: str) -> list[tuple[Fact, Number]]:
@@ -84,6 +88,8 @@ def quantities(text: str, lang: str) -> list[tuple[Fact, Number]]:
             continue
         a, b = m.group(1).casefold(), m.group(2).casefold()
         if a in _STOP or b in _STOP or len(a) < 3 or len(b) < 3:
+            continue
+        if zipf(a, lang) >= GENERIC_ZIPF or zipf(b, lang) >= GENERIC_ZIPF:
             continue
         out.append(((a, b), n))
     return out

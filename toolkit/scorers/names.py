@@ -43,6 +43,30 @@ def _known_elsewhere(word: str, ctx: Context) -> bool:
     return any(zipf(word, x) >= 3.0 for x in ctx.source_langs if x != ctx.lang)
 
 
+# English inflections: (ending, what the stem ends with instead); 'roosts' is 'roost' + s
+_INFLECTIONS = (("ies", "y"), ("ied", "y"), ("es", ""), ("s", ""), ("ed", ""), ("ed", "e"), ("ing", ""),
+                ("ing", "e"), ("er", ""), ("ers", ""), ("est", ""), ("ly", ""))  # fmt: skip
+INFLECTED_STEM = 3.0  # a rare form whose stem is this common is an inflection, not a slip
+
+
+def _inflected(word: str, lang: str) -> bool:
+    """A rare regular inflection of a common English word (roosts, fringing, significances):
+    wordfreq lists inflected forms by their own, smaller counts."""
+    if lang != "en":
+        return False
+    for end, repl in _INFLECTIONS:
+        if word.endswith(end) and len(word) - len(end) >= 3:
+            stem = word[: -len(end)] + repl
+            if end == "es" and not stem.endswith(("s", "x", "z", "ch", "sh", "o")):
+                continue  # 'consideres' is no form of 'consider'
+            if zipf(stem, lang) >= INFLECTED_STEM:
+                return True
+            doubled = end in ("ing", "ed", "er", "est") and len(stem) > 3 and stem[-1] == stem[-2]
+            if doubled and zipf(stem[:-1], lang) >= INFLECTED_STEM:  # stopping -> stop
+                return True
+    return False
+
+
 def score(ctx: Context) -> list[Finding]:
     out: list[Finding] = []
     out += _story_variants(ctx)
@@ -54,6 +78,7 @@ def score(ctx: Context) -> list[Finding]:
 
 def _story_variants(ctx: Context) -> list[Finding]:
     caps = Counter(t.base for t in ctx.tokens if t.capitalised and len(t.base) >= 4 and not t.text.isupper())
+    own = set(caps)
     if ctx.story is not None:
         # the story's counts include this document's own
         caps = Counter({**caps, **{w: c for w, c in ctx.story.words.items() if len(w) >= 4 and not w.isupper()}})
@@ -113,8 +138,12 @@ def _story_variants(ctx: Context) -> list[Finding]:
                 good, variant_of=good,
             ))  # fmt: skip
         else:
+            # a tie between two versions, each consistent with itself: nothing says which one
+            # slipped, so a note on both (as between peers); inside one text it is a slip
+            tie = caps[good] == caps[t.base] and good not in own
             out.append(ctx.finding(
-                code, "Fluency/Inconsistency", Severity.MINOR, t.start, t.start + len(t.base),
+                code, "Fluency/Inconsistency", Severity.NEUTRAL if tie else Severity.MINOR, t.start,
+                t.start + len(t.base),
                 f"'{t.base}' is also spelled '{good}' in this story: pick one spelling",
                 good if caps[good] > caps[t.base] else None, variant_of=good,
             ))  # fmt: skip
@@ -180,7 +209,7 @@ def _lexicon_typos(ctx: Context) -> list[Finding]:
                 cand = _famous_neighbour(w, ctx.lang)
                 famous = cand is not None
         else:
-            cand = best_neighbour(w, ctx.lang, COMMON)
+            cand = None if _inflected(w, ctx.lang) else best_neighbour(w, ctx.lang, COMMON)
         if cand is None or cand[1] < z + 2.0:
             continue
         good, gz = cand

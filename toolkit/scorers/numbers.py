@@ -20,6 +20,11 @@ _MONTH = r"(?:January|February|March|April|May|June|July|August|September|Octobe
 _DATE_ORD = regex.compile(rf"\b{_MONTH} \d{{1,2}}(st|nd|rd|th)\b")
 _DATE_PLAIN = regex.compile(rf"\b{_MONTH} \d{{1,2}}\b(?!st|nd|rd|th|\d)")
 _YEAR_RUN = regex.compile(r"^(19|20)\d\d$")
+# a telephone number is grouped by spaces in English too ("call Samaritans free on 116 123")
+_PHONE_CUE = regex.compile(
+    r"\b(?:call|calls|calling|phone|telephone|tel|dial|ring|text|helpline|hotline|freephone|number|line)\b[^.\n]{0,30}$",
+    regex.IGNORECASE,
+)
 
 
 def score(ctx: Context) -> list[Finding]:
@@ -37,6 +42,8 @@ def score(ctx: Context) -> list[Finding]:
         groups = regex.split(r"[ \u00a0\u202f]", m.group())
         if len(groups) == 2 and (_YEAR_RUN.match(groups[1]) or _YEAR_RUN.match(groups[0])):
             continue  # "in 2018 100 people": two numbers, not one
+        if _PHONE_CUE.search(text, max(0, m.start() - 40), m.start()):
+            continue
         out.append(ctx.finding(
             "number.space_thousands", "Locale/Number format", Severity.MINOR, m.start(), m.end(),
             "space as a thousands separator (French convention)", ",".join(groups),

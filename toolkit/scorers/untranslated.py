@@ -1,7 +1,8 @@
 """Source-language forms left in a translation: exonyms (Idleb, Poutine), words (mieux), whole spans.
 
 Three kinds of evidence, none of them a list of one story's strings:
-- an exonym table per language pair (``toolkit/data/exonyms.json``): place and person
+- an exonym table per language pair (``toolkit/data/exonyms.json``, then CLDR country and city
+  names in ``cldr_places.json``): place and person
   names as the source language writes them;
 - the frequency gap of a lower-case word between a candidate source language and the
   document's language (wordfreq: "respectivement" fr 4.25, en 0; "mieux" fr 5.67, en
@@ -26,6 +27,7 @@ SOURCE_MIN = 3.0  # the word is common there
 TARGET_MAX = 3.0  # and uncommon in the document's language
 FUNCTION_MIN = 6.0  # a top-frequency function word of the source ("et", "le") ...
 FUNCTION_GAP = 2.5  # ... may be flagged even though English has it in fixed phrases
+EXONYM_FILES = ("exonyms.json", "cldr_places.json")  # the first file's entry wins
 ENGLISH_TOO = 3.0  # an exonym the document's language itself writes this often is one of its words
 # particles of names (Wayde van Niekerk, Ursula von der Leyen): not words left untranslated
 _PARTICLES = frozenset(
@@ -35,15 +37,18 @@ _PARTICLES = frozenset(
 
 @lru_cache(maxsize=1)
 def _exonyms() -> dict[str, dict[str, tuple[str, str]]]:
-    raw = json.loads(resources.files("toolkit.data").joinpath("exonyms.json").read_text(encoding="utf-8"))
+    """Source form -> (target form, kind) per language pair: the hand list, then CLDR's country
+    and city names (``cldr_places.json``) where the hand list has no entry."""
     out: dict[str, dict[str, tuple[str, str]]] = {}
-    for pair, kinds in raw.items():
-        if pair.startswith("_"):
-            continue
-        table = out.setdefault(pair, {})
-        for kind, forms in kinds.items():
-            for src, tgt in forms.items():
-                table[src] = (tgt, kind)
+    for file in EXONYM_FILES:
+        raw = json.loads(resources.files("toolkit.data").joinpath(file).read_text(encoding="utf-8"))
+        for pair, kinds in raw.items():
+            if pair.startswith("_"):
+                continue
+            table = out.setdefault(pair, {})
+            for kind, forms in kinds.items():
+                for src, tgt in forms.items():
+                    table.setdefault(src, (tgt, kind))
     return out
 
 
@@ -188,8 +193,10 @@ def _gap_word(w: str, lang: str, source_langs: tuple[str, ...]) -> tuple[str, fl
             continue
         zs = zipf(w, src) if len(parts) == 1 else max(zipf(w, src), min(zipf(p, src) for p in parts))
         ok = zs >= SOURCE_MIN and zs - zt >= GAP and zt < TARGET_MAX
-        # (a longer word English uses on its own, like the verb "pour", is not one)
-        ok = ok or (zs >= FUNCTION_MIN and zs - zt >= FUNCTION_GAP and (len(w) <= 3 or zt < 4.0))
+        # (a longer word English uses on its own, like the verb "pour", is not one; a short one
+        # English writes often too, like "van", "um" or "den", only in the likeliest source language)
+        short = len(w) <= 3 and src == source_langs[0]
+        ok = ok or (zs >= FUNCTION_MIN and zs - zt >= FUNCTION_GAP and (zt < 4.0 or short))
         # an inflected form the source lists know, in letters the target does not use ("résistez")
         ok = ok or (zt < 1.0 and zs >= 1.0 and _foreign_letters(w, lang))
         if ok and (best is None or zs - zt > best[1] - best[2]):
@@ -216,8 +223,12 @@ def _gap_words(ctx: Context) -> list[Finding]:
             continue  # names are masked: "Le Monde", "Hollande", "Rheinland-Pfalz"
         if t.text.isupper() or t.lower in single:
             continue
+        if t.capitalised and k + 1 < len(toks) and toks[k + 1].capitalised and not toks[k + 1].initial:
+            continue  # a name opening the sentence: "Risa Kusuma, a mother of two"
         if t.start and ctx.text[t.start - 1] in "./@#_":
             continue  # part of an address or a handle (.com, @afp)
+        if ctx.text[t.end : t.end + 2][:1] == "-" and ctx.text[t.end + 1 : t.end + 2].isdigit():
+            continue  # a par-3 hole, a Boeing 737: a word joined to a number
         if t.lower in _PARTICLES and k + 1 < len(toks) and toks[k + 1].capitalised:
             continue
         g = _gap(t, ctx, table)
