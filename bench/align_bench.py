@@ -21,8 +21,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from align_eval import GOLD, docs
 
-from toolkit.align.aligner import AlignConfig, align
+from toolkit.align.aligner import align
 from toolkit.align.embed import USEEmbedder
+from toolkit.align.model import AlignConfig
 
 
 def news_pairs() -> list[tuple[list[str], list[str]]]:

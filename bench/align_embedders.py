@@ -23,8 +23,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from align_eval import GOLD, docs, evaluate
 
-from toolkit.align.aligner import AlignConfig
 from toolkit.align.embed import Embedder, USEEmbedder
+from toolkit.align.model import AlignConfig
 
 
 class E5Embedder:

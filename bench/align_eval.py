@@ -14,8 +14,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from toolkit.align.aligner import AlignConfig, align
+from toolkit.align.aligner import align
 from toolkit.align.embed import Embedder
+from toolkit.align.model import AlignConfig
 
 GOLD = Path(__file__).resolve().parent.parent.parent / "shared" / "align_gold"
 Bead = tuple[tuple[int, ...], tuple[int, ...]]

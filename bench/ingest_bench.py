@@ -127,10 +127,10 @@ def versions_corpus(n: int) -> tuple[list[dict[str, str]], list[dict[str, str]]]
 def build_index(path: Path, n: int, seen: list[dict[str, str]]) -> float:
     from bench.dedup_bench import corpus as synthetic
     from toolkit.config import RunConfig
-    from toolkit.dedup.cluster import band_keys
     from toolkit.dedup.features import features_batch
     from toolkit.dedup.minhash import signatures
     from toolkit.index import Entry, open_index
+    from toolkit.index.core import band_keys
 
     t0 = time.perf_counter()
     config = RunConfig()

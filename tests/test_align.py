@@ -10,8 +10,9 @@ import numpy as np
 import pytest
 from conftest import FIXTURES, ROOT, run_cli
 
-from toolkit.align.aligner import AlignConfig, Bead, align, align_texts
+from toolkit.align.aligner import align, align_texts
 from toolkit.align.embed import default_embedder, run_embeddings
+from toolkit.align.model import AlignConfig, Bead
 from toolkit.text.boilerplate import boilerplate_flags
 from toolkit.text.segment import sentence_spans
 

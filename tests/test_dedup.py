@@ -9,9 +9,10 @@ import pytest
 from conftest import FIXTURES, SEEDS, run_cli
 
 from toolkit.dedup import DedupConfig, cluster_documents
-from toolkit.dedup.cluster import _lsh_pairs, lsh_params, order_agreement
+from toolkit.dedup.cluster import _lsh_pairs, order_agreement
 from toolkit.dedup.features import skeleton
 from toolkit.dedup.minhash import permutations, signatures
+from toolkit.dedup.params import lsh_params
 from toolkit.document import Document
 from toolkit.pipeline import Language, Normalize
 from toolkit.text.numbers import find_numbers
@@ -244,7 +245,8 @@ def test_a_weak_pair_joins_two_clusters_only_with_their_support() -> None:
     # Two outlets' reports of one event: one pair of versions scores just above the
     # thresholds, the other pairs between the two stories do not. Average linkage keeps
     # them apart; when most pairs between the clusters verify, they join.
-    from toolkit.dedup.cluster import DedupConfig, Edge, _connect_stories, _UnionFind
+    from toolkit.dedup.cluster import Edge, _connect_stories, _UnionFind
+    from toolkit.dedup.params import DedupConfig
 
     cfg = DedupConfig()
     strong = {(0, 1): 0.9, (2, 3): 0.9}

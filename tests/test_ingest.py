@@ -198,9 +198,8 @@ def test_recent_band_keys_are_found_before_and_after_their_merge(
     # merge_rows 1: every batch's keys are folded into the main tree; 10**9: they all stay recent
     import numpy as np
 
-    from toolkit.dedup.cluster import band_keys
     from toolkit.index import sqlite as store
-    from toolkit.index.core import DUPLICATE, NEW, Entry
+    from toolkit.index.core import DUPLICATE, NEW, Entry, band_keys
 
     monkeypatch.setattr(store, "MERGE_ROWS", merge_rows)
     index = store.SqliteIndex(tmp_path / "seen.db", {"copy_containment": 0.7, "bands": 21, "rows": 3})

@@ -607,7 +607,8 @@ def align(
     """Align the sentences of two versions of a story and print the beads."""
     import orjson
 
-    from toolkit.align.aligner import AlignConfig, align_texts
+    from toolkit.align.aligner import align_texts
+    from toolkit.align.model import AlignConfig
 
     texts = [_read_text_file(p) for p in (source, target)]
     src, tgt, res = align_texts(texts[0], texts[1], src_lang, tgt_lang, AlignConfig(mode=mode.value), presplit)
@@ -818,7 +819,7 @@ def index_drop(
 @app.command()
 def version() -> None:
     """Print the version."""
-    from toolkit import __version__
+    from toolkit.version import __version__
 
     typer.echo(__version__)
 

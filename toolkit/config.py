@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from toolkit.io.readers import ReaderOptions
 
 if TYPE_CHECKING:
-    from toolkit.dedup.cluster import DedupConfig
+    from toolkit.dedup.params import DedupConfig
     from toolkit.scorers.run import ScorerConfig
 
 
@@ -20,7 +20,7 @@ def _scorer_default() -> ScorerConfig:
 
 
 def _dedup_default() -> DedupConfig:
-    from toolkit.dedup.cluster import DedupConfig
+    from toolkit.dedup.params import DedupConfig
 
     return DedupConfig()
 
@@ -43,8 +43,8 @@ class RunConfig:
     def params(self) -> dict[str, Any]:
         from importlib.metadata import version
 
-        from toolkit import __version__
         from toolkit.text import language
+        from toolkit.version import __version__
 
         return {
             "wirecheck": __version__,
@@ -60,7 +60,7 @@ class RunConfig:
 
     def index_params(self) -> dict[str, Any]:
         """What a "seen before" index made by this configuration is bound to."""
-        from toolkit.dedup.cluster import lsh_params
+        from toolkit.dedup.params import lsh_params
         from toolkit.index.core import index_params
 
         cfg = self.dedup_config

@@ -210,7 +210,7 @@ def _light_stream(docs: Iterable[Document]) -> Iterator[Document]:
 
 def _prepare_partition(args: tuple[RunConfig, list[Document]]) -> list[Document]:
     """Dask task: normalise, identify languages and compute each document's clustering features."""
-    from toolkit.pipeline import norm_of
+    from toolkit.text.normalize import norm_of
 
     config, docs = args
     out = _languages(config, docs)

@@ -15,7 +15,7 @@ from typing import Any, Protocol
 
 from toolkit.config import RunConfig, signature
 from toolkit.document import Document, quality_score
-from toolkit.text.normalize import normalize
+from toolkit.text.normalize import norm_of, normalize
 
 
 class Step(Protocol):
@@ -46,13 +46,6 @@ class Normalize(PerDocument):
 
     def process(self, doc: Document) -> None:
         doc.cache["norm"] = normalize(doc.text)
-
-
-def norm_of(doc: Document) -> Any:
-    norm = doc.cache.get("norm")
-    if norm is None:
-        norm = doc.cache["norm"] = normalize(doc.text)
-    return norm
 
 
 class Language(PerDocument):

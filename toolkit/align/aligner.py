@@ -16,63 +16,11 @@ unaligned.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
-from typing import Any
-
 import numpy as np
 
 from toolkit.align.embed import Embedder, default_embedder, run_embeddings, supports
 from toolkit.align.evidence import anchor_items, char_items, cognate_items, csr
-
-
-@dataclass(frozen=True, slots=True)
-class Bead:
-    """Source and target sentence indices (0-based; one side empty for 1-0 / 0-1) and a score."""
-
-    src: tuple[int, ...]
-    tgt: tuple[int, ...]
-    score: float
-    kind: str  # "1-1", "2-1", "1-0", ... (source count - target count)
-    note: str | None = None  # "boilerplate": set aside as page chrome before matching
-
-    def to_dict(self) -> dict[str, Any]:
-        d: dict[str, Any] = {"src": list(self.src), "tgt": list(self.tgt), "score": self.score, "kind": self.kind}
-        if self.note:
-            d["note"] = self.note
-        return d
-
-
-@dataclass(slots=True)
-class AlignConfig:
-    mode: str = "translation"  # or "rewrite"
-    max_bead: int = 4  # sentences a side in one bead
-    max_total: int = 5  # sentences in one bead, both sides
-    knn: int = 3
-    skip: float = -0.1
-    margin: float = 0.0
-    w_len: float = 0.25
-    w_anchor: float = 0.1
-    w_chars: float = 0.2
-    w_many: float = 0.0
-    size: float = 0.0
-    center: bool = True  # subtract each side's mean sentence vector before comparing
-    # pass 1: candidate pairs and the band around the anchor chain
-    topk: int = 3
-    window: int = 8
-    full_grid: int = 250_000  # grids up to this many cells skip pass 1 (the band is the whole grid)
-    # rewrite mode
-    rewrite_threshold: float = 0.6
-    rewrite_anchor: float = 0.1
-
-    def params(self) -> dict[str, Any]:
-        return asdict(self)
-
-
-@dataclass(slots=True)
-class Alignment:
-    beads: list[Bead]
-    params: dict[str, Any] = field(default_factory=dict)
-    notes: list[str] = field(default_factory=list)
+from toolkit.align.model import AlignConfig, Alignment, Bead, Sides
 
 
 def _kind(a: int, b: int) -> str:
@@ -204,10 +152,10 @@ def align(
     if cfg.mode == "rewrite":
         from toolkit.align.rewrite import align_rewrite
 
-        return align_rewrite(src, tgt, src_lang, tgt_lang, cfg, embedder)
+        return align_rewrite(Sides(src, tgt, src_lang, tgt_lang), cfg, embedder)
     if cfg.mode != "translation":
         raise ValueError(f"unknown alignment mode {cfg.mode!r} (translation or rewrite)")
-    return align_translation(src, tgt, src_lang, tgt_lang, cfg, embedder)
+    return align_translation(Sides(src, tgt, src_lang, tgt_lang), cfg, embedder)
 
 
 def _align_by_paragraph(
@@ -225,7 +173,8 @@ def _align_by_paragraph(
     beads: list[Bead] = []
     res = Alignment([], {})
     for k in range(len(bs) - 1):
-        res = align_translation(src[bs[k] : bs[k + 1]], tgt[bt[k] : bt[k + 1]], src_lang, tgt_lang, cfg, embedder)
+        part = Sides(src[bs[k] : bs[k + 1]], tgt[bt[k] : bt[k + 1]], src_lang, tgt_lang)
+        res = align_translation(part, cfg, embedder)
         for b in res.beads:
             src_ids = tuple(i + bs[k] for i in b.src)
             tgt_ids = tuple(j + bt[k] for j in b.tgt)
@@ -234,14 +183,9 @@ def _align_by_paragraph(
     return Alignment(beads, params, res.notes)
 
 
-def align_translation(
-    src: list[str],
-    tgt: list[str],
-    src_lang: str,
-    tgt_lang: str,
-    cfg: AlignConfig,
-    embedder: Embedder | None = None,
-) -> Alignment:
+def align_translation(sides: Sides, cfg: AlignConfig, embedder: Embedder | None = None) -> Alignment:
+    """Translation mode: the sentences in order, beads of up to ``cfg.max_bead`` a side."""
+    src, tgt, src_lang, tgt_lang = sides.src, sides.tgt, sides.src_lang, sides.tgt_lang
     n, m = len(src), len(tgt)
     params = {"mode": "translation", **cfg.params()}
     notes: list[str] = []

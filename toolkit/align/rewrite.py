@@ -9,16 +9,12 @@ Everything else is left unaligned (1-0 / 0-1).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
 
 from toolkit.align.embed import Embedder, default_embedder, supports
 from toolkit.align.evidence import anchor_items
+from toolkit.align.model import AlignConfig, Alignment, Bead, Sides
 from toolkit.text.boilerplate import boilerplate_flags
-
-if TYPE_CHECKING:
-    from toolkit.align.aligner import AlignConfig, Alignment
 
 
 def _anchor_dice(src: list[str], tgt: list[str], src_lang: str, tgt_lang: str) -> np.ndarray:
@@ -34,16 +30,9 @@ def _anchor_dice(src: list[str], tgt: list[str], src_lang: str, tgt_lang: str) -
     return out
 
 
-def align_rewrite(
-    src: list[str],
-    tgt: list[str],
-    src_lang: str,
-    tgt_lang: str,
-    cfg: AlignConfig,
-    embedder: Embedder | None = None,
-) -> Alignment:
-    from toolkit.align.aligner import Alignment, Bead
-
+def align_rewrite(sides: Sides, cfg: AlignConfig, embedder: Embedder | None = None) -> Alignment:
+    """Rewrite mode: the most similar sentence pairs, each sentence at most once; the rest unaligned."""
+    src, tgt, src_lang, tgt_lang = sides.src, sides.tgt, sides.src_lang, sides.tgt_lang
     params = {"mode": "rewrite", **cfg.params()}
     notes: list[str] = []
     src_chrome = boilerplate_flags(src)

@@ -6,7 +6,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from toolkit.align.aligner import AlignConfig, Alignment, Bead, align, split_with_offsets
+from toolkit.align.aligner import align, split_with_offsets
+from toolkit.align.model import AlignConfig, Alignment, Bead
 from toolkit.compare.checks import PAIR_CHECKS, Issue
 from toolkit.document import Finding, Severity
 

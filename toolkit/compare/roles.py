@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from toolkit.document import Document
+from toolkit.text.mt_label import is_machine_translated
 
 SOURCE = "source"
 TRANSLATION = "translation"
@@ -71,7 +72,6 @@ def decide(a: Document, b: Document, source_langs: tuple[str, ...] = ()) -> Role
     la, lb = base_lang(a.lang), base_lang(b.lang)
     if la == lb:
         return Roles(a, b, PEER, [f"both in {la}"])  # the first is the one the other is compared with
-    from toolkit.dedup.cluster import is_machine_translated
 
     votes = 0.0  # > 0: a is the source
     why: list[str] = []

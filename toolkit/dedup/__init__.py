@@ -1,5 +1,6 @@
 """Story clustering: MinHash near-duplicates, re-translations and cross-language versions."""
 
-from toolkit.dedup.cluster import Dedup, DedupConfig, cluster_documents
+from toolkit.dedup.cluster import Dedup, cluster_documents
+from toolkit.dedup.params import DedupConfig
 
 __all__ = ["Dedup", "DedupConfig", "cluster_documents"]

@@ -6,69 +6,20 @@ cluster evidence; thresholds in :class:`DedupConfig` decide which pairs join.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from typing import Any
 
 import numpy as np
 
 from toolkit.dedup.features import sorted_unique
+from toolkit.dedup.params import DedupConfig, lsh_params
 from toolkit.document import ClusterInfo, Document
 from toolkit.hashing import stable_hex
-
-
-@dataclass(frozen=True, slots=True)
-class DedupConfig:
-    """Clustering parameters; every result records them (see :meth:`params`)."""
-
-    num_perm: int = 64
-    seed: int = 7
-    # LSH thresholds (recall-oriented: verification decides)
-    lsh_copy: float = 0.3
-    lsh_lex: float = 0.2
-    lsh_xling: float = 0.15
-    max_bucket: int = 500
-    prefilter: float = 0.12
-    prefilter_names_same: float = 0.2
-    # verification thresholds, measured on the dev set (bench/dedup_eval.py)
-    copy_containment: float = 0.7
-    # Same story in other words. Across languages: name/number overlap × order agreement;
-    # in one language, the mean of that and the weighted overlap of rarer words.
-    cross_language: float = 0.12
-    same_language: float = 0.25
-    min_shared_keys: int = 4
-    # Below ``sure``, a pair must also be confirmed by its sentences: sentences with a
-    # mutual-best multilingual-embedding match >= ``match``, over the geometric mean of the
-    # two sentence counts
-    # (bench/dedup_sweep.py measured these on the dev set).
-    sure: float = 0.4
-    # a pair below ``sure`` joins two clusters only if this share of the pairs between their
-    # most complete members (up to ``linkage_members`` a side) verify as well
-    linkage: float = 0.5
-    linkage_members: int = 4
-    coverage_same: float = 0.2
-    coverage_cross: float = 0.35
-    min_words_same: float = 0.2
-    match: float = 0.7
-    max_sentences: int = 60
-    semantic: bool = True
-    chrome_min_families: int = 3
-    min_shingles: int = 8
-
-    def params(self) -> dict[str, Any]:
-        from importlib.metadata import version
-
-        from toolkit.dedup.features import params as feature_params
-
-        return {
-            "datasketch": version("datasketch"),
-            "scheme": "affine32",
-            **asdict(self),
-            "shingles": feature_params(),
-        }
+from toolkit.index.core import band_keys
+from toolkit.text.mt_label import is_machine_translated
+from toolkit.text.normalize import norm_of
 
 
 @dataclass(slots=True)
@@ -129,54 +80,6 @@ def _containment(a: np.ndarray, b: np.ndarray) -> float:
     return len(_common(a, b)[0]) / min(len(a), len(b))
 
 
-def _required_literal(pattern: str) -> str | None:
-    """A run of letters every match of ``pattern`` contains (its longest top-level one), if any.
-
-    Groups, character classes and escapes are blanked out first; a letter made optional by
-    ``?``, ``*`` or ``{`` ends a run. Patterns with a top-level ``|`` have none.
-    """
-    flat = re.sub(r"\\.", "\x00", pattern)
-    flat = re.sub(r"\[[^\]]*\][?*+]?", "\x00", flat)
-    while True:
-        stripped = re.sub(r"\([^()]*\)[?*+]?", "\x00", flat)
-        if stripped == flat:
-            break
-        flat = stripped
-    if "|" in flat:
-        return None
-    letter = r"[^\W\d_](?![?*{])"
-    runs = [r.strip() for r in re.findall(rf"{letter}(?:{letter}| (?={letter}))*", flat)]
-    best = max(runs, key=len, default="")
-    return best if len(best) >= 4 else None
-
-
-@lru_cache(maxsize=1)
-def _mt_label() -> tuple[re.Pattern[str], tuple[str, ...] | None]:
-    """The label pattern, and literals one of which every label contains (None: no such set)."""
-    text = resources.files("toolkit.data").joinpath("mt_labels.txt").read_text(encoding="utf-8")
-    pats = [line.strip().lower() for line in text.splitlines() if line.strip() and not line.startswith("#")]
-    literals = [_required_literal(p) for p in pats]
-    # matched against lower-cased text: three times faster than re.IGNORECASE
-    pattern = re.compile("|".join(f"(?:{p})" for p in pats))
-    return pattern, (None if None in literals else tuple(sorted({x for x in literals if x})))
-
-
-def is_machine_translated(doc: Document) -> bool:
-    """True when the text carries a publisher's machine-translation label (or the record says so)."""
-    flag = doc.record.get("machine_translated")
-    if isinstance(flag, bool):
-        return flag
-    # Publishers put the label near the top or the bottom of the page.
-    text = doc.text
-    head_tail = text if len(text) <= 2000 else text[:1000] + "\n" + text[-1000:]
-    pattern, literals = _mt_label()
-    low = head_tail.lower()
-    # a substring test per literal is far cheaper than the regular expression's scan
-    if literals is not None and not any(x in low for x in literals):
-        return False
-    return bool(pattern.search(low))
-
-
 class _UnionFind:
     def __init__(self, n: int) -> None:
         self.parent = list(range(n))
@@ -199,7 +102,6 @@ class _UnionFind:
 def cluster_documents(docs: list[Document], config: DedupConfig | None = None) -> list[Edge]:
     """Cluster accepted documents in place (``doc.cluster``); returns the verified edges."""
     from toolkit.dedup.features import features_batch
-    from toolkit.pipeline import norm_of
 
     cfg = config or DedupConfig()
     live = [d for d in docs if d.ok]
@@ -389,31 +291,6 @@ def _triu(size: int) -> tuple[np.ndarray, np.ndarray]:
     return ii, jj
 
 
-@lru_cache(maxsize=32)
-def lsh_params(threshold: float, num_perm: int) -> tuple[int, int]:
-    """datasketch MinHashLSH's (bands, rows) for a threshold: the banding every index uses."""
-    from datasketch import MinHashLSH
-
-    lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
-    return lsh.b, lsh.r
-
-
-def band_keys(sigs: np.ndarray, bands: int, rows: int) -> list[np.ndarray]:
-    """Per band, a 64-bit key of each document's band values (equal keys = same LSH bucket).
-
-    The rows of a band are folded with a multiply-xor hash; a 64-bit collision between
-    different band values would only add a candidate pair, which verification then rejects.
-    """
-    out = []
-    with np.errstate(over="ignore"):
-        for k in range(bands):
-            h = np.full(len(sigs), np.uint64(k + 1) * np.uint64(0x9E3779B97F4A7C15), dtype=np.uint64)
-            for r in range(k * rows, (k + 1) * rows):
-                h = (h ^ sigs[:, r].astype(np.uint64)) * np.uint64(0x100000001B3)
-            out.append(h)
-    return out
-
-
 def _lsh_pairs(
     sets: list[np.ndarray], threshold: float, cfg: DedupConfig, sigs: np.ndarray | None = None
 ) -> set[tuple[int, int]]:
@@ -564,7 +441,6 @@ class _Sentences:
     def _of(self, i: int) -> np.ndarray:
         v = self.vectors.get(i)
         if v is None:
-            from toolkit.pipeline import norm_of
             from toolkit.text.segment import sentence_spans
 
             text = norm_of(self.docs[i]).text

@@ -63,7 +63,7 @@ class Status:
 
 def index_params(dedup_params: dict[str, Any], threshold: float, bands: int, rows: int) -> dict[str, Any]:
     """The parameters an index is bound to: a signature made under others means nothing to it."""
-    from toolkit import __version__
+    from toolkit.version import __version__
 
     return {
         "wirecheck": __version__,
@@ -142,3 +142,19 @@ def parse_window(text: str) -> float:
     if value <= 0:
         raise ValueError(f"window {text!r} must be positive")
     return value
+
+
+def band_keys(sigs: np.ndarray, bands: int, rows: int) -> list[np.ndarray]:
+    """Per band, a 64-bit key of each document's band values (equal keys = same LSH bucket).
+
+    The rows of a band are folded with a multiply-xor hash; a 64-bit collision between
+    different band values would only add a candidate pair, which verification then rejects.
+    """
+    out = []
+    with np.errstate(over="ignore"):
+        for k in range(bands):
+            h = np.full(len(sigs), np.uint64(k + 1) * np.uint64(0x9E3779B97F4A7C15), dtype=np.uint64)
+            for r in range(k * rows, (k + 1) * rows):
+                h = (h ^ sigs[:, r].astype(np.uint64)) * np.uint64(0x100000001B3)
+            out.append(h)
+    return out

@@ -16,7 +16,16 @@ from typing import Any
 
 import numpy as np
 
-from toolkit.index.core import Entry, IndexUnavailable, Match, Status, check_params, containment, decide
+from toolkit.index.core import (
+    Entry,
+    IndexUnavailable,
+    Match,
+    Status,
+    band_keys,
+    check_params,
+    containment,
+    decide,
+)
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -183,7 +192,6 @@ class SqliteIndex:
 
     def _band_rows(self, signed: list[tuple[int, bytes]]) -> Iterator[tuple[int, int]]:
         """(band key, seq) of stored entries, from their signatures (as they were added)."""
-        from toolkit.dedup.cluster import band_keys
 
         sigs = np.frombuffer(b"".join(sig for _, sig in signed), dtype="<u4").reshape(len(signed), -1)
         bands, rows = int(self.stored["bands"]), int(self.stored["rows"])

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 # Characters that are removed: zero-width and format characters that carry no text, the soft
 # hyphen, the BOM, and C0/C1 controls other than newline and tab.
@@ -27,6 +28,10 @@ def replace_surrogates(s: str) -> str:
     """Lone surrogates (valid in a Python str, not in UTF-8; readers keep undecodable bytes as
     such) become U+FFFD: same length, so offsets hold."""
     return s if s.isascii() else _SURROGATES.sub("\ufffd", s)
+
+
+if TYPE_CHECKING:
+    from toolkit.document import Document
 
 
 @dataclass(slots=True)
@@ -126,3 +131,11 @@ def _replace_specials(text: str) -> Normalized:
     offsets.extend(range(pos, n))
     ends.extend(range(pos + 1, n + 1))
     return Normalized("".join(out), n, offsets, ends)
+
+
+def norm_of(doc: Document) -> Normalized:
+    """The document's normalised text, computed once and kept with the document."""
+    norm = doc.cache.get("norm")
+    if norm is None:
+        norm = doc.cache["norm"] = normalize(doc.text)
+    return norm
