@@ -163,3 +163,86 @@ def test_python_api_matches_cli() -> None:
     docs = list(run())
     assert len(docs) == 5 and {d.lang for d in docs} == {"en"}
     assert str(ROOT) in str(SEEDS)
+
+
+# the command layer's own defects (issue 21) -------------------------------------------------
+
+
+def _options(command: str) -> set[str]:
+    r = run_cli(command, "--help")
+    assert r.returncode == 0, r.stderr.decode()
+    return {w.rstrip(",") for w in r.stdout.decode().split() if w.startswith("--")}
+
+
+def test_each_command_lists_only_the_options_it_uses() -> None:
+    index_only = {"--index", "--no-index", "--window", "--as-of", "--dry-run", "--keep", "--duplicates",
+                  "--max-duplicate-rate"}  # fmt: skip
+    for command in ("run", "dedup", "score"):
+        assert not _options(command) & index_only, command
+    assert index_only <= _options("ingest")
+    score = _options("score")
+    assert not score & {"--compare", "--batch-size", "--workers", "--executor", "--scheduler", "--report"}
+    dedup = _options("dedup")
+    assert not dedup & {"--compare", "--glossary", "--rules", "--source-lang", "--fail-on", "--report"}
+    assert "--score" in dedup
+
+
+def test_brackets_in_paths_and_help_are_printed_as_written(tmp_path: Path) -> None:
+    r = run_cli("run", "[/b]/missing.jsonl", "--out", str(tmp_path / "o"))
+    assert r.returncode == 2 and b"Traceback" not in r.stderr
+    assert b"[/b]/missing.jsonl" in r.stderr
+    assert b"[prefer]" in run_cli("score", "--help").stdout
+
+
+def test_no_input_document_is_a_usage_error(tmp_path: Path) -> None:
+    empty_dir = tmp_path / "empty"
+    empty_dir.mkdir()
+    unreadable = tmp_path / "other"
+    unreadable.mkdir()
+    (unreadable / "photo.jpg").write_bytes(b"\xff\xd8\xff")
+    (tmp_path / "empty.jsonl").write_text("")
+    for source in (empty_dir, unreadable, tmp_path / "empty.jsonl"):
+        r = run_cli("run", str(source), "--out", str(tmp_path / "o"))
+        assert r.returncode == 2, (source, r.stderr.decode())
+        assert b"no input documents" in r.stderr and not (tmp_path / "o" / "report.html").exists()
+    r = run_cli("ingest", "-", "--no-index", stdin=b"")
+    assert r.returncode == 2 and b"no input documents" in r.stderr
+
+
+def test_commands_do_not_write_over_each_others_results(tmp_path: Path) -> None:
+    one = tmp_path / "one.txt"
+    one.write_text("The minister spoke in Paris on Monday about the new budget and its cuts.\n")
+    r = run_cli("run", str(one), "--out", str(tmp_path / "o"), "-q")
+    assert r.returncode == 0, r.stderr.decode()
+    before = (tmp_path / "o" / "documents.jsonl").read_bytes()
+    r = run_cli("dedup", str(one), "--out", str(tmp_path / "o"), "-q")
+    assert r.returncode == 2 and b"wirecheck run" in r.stderr and b"--force" in r.stderr
+    assert (tmp_path / "o" / "documents.jsonl").read_bytes() == before
+    assert run_cli("dedup", str(one), "--out", str(tmp_path / "o"), "-q", "--force").returncode == 0
+    # by default each command has its own folder
+    r = run_cli("score", str(one), "-q", cwd=tmp_path)
+    assert r.returncode == 0 and (tmp_path / "out-score" / "documents.jsonl").is_file()
+
+
+def test_dedup_runs_no_scorer_and_score_prints_its_findings(tmp_path: Path) -> None:
+    r = run_cli("dedup", str(SEEDS), "--format", "jsonl", "-o", str(tmp_path / "d.jsonl"), "-q")
+    assert r.returncode == 0, r.stderr.decode()
+    recs = [json.loads(x) for x in (tmp_path / "d.jsonl").read_text().splitlines()]
+    assert all(rec["wirecheck"]["findings"] == [] for rec in recs) and recs[0]["wirecheck"]["cluster"]
+    r = run_cli("score", str(SEEDS), "--out", str(tmp_path / "s"), "-q")
+    assert r.returncode == 0, r.stderr.decode()
+    assert b"Merekl" in r.stdout and b"untranslated.exonym" in r.stdout
+
+
+def test_counts_read_in_the_singular_and_index_times_in_iso(tmp_path: Path) -> None:
+    one = tmp_path / "one.txt"
+    one.write_text("The minister spoke in Paris on Monday about the new budget and its cuts.\n")
+    r = run_cli("run", str(one), "--out", str(tmp_path / "o"), "--no-report")
+    assert r.returncode == 0, r.stderr.decode()
+    assert b"1 document (" in r.stderr and b"1 story" in r.stderr and b"1 documents" not in r.stderr
+    feed = json.dumps({"id": "a", "text": one.read_text()}) + "\n"
+    db = str(tmp_path / "i.db")
+    r = run_cli("ingest", "-", "--index", db, "--as-of", "2026-11-21T08:00:00Z", "-o", "/dev/null", stdin=feed.encode())
+    assert r.returncode == 0, r.stderr.decode()
+    stats = json.loads(run_cli("index", "stats", "--index", db).stdout)
+    assert stats["oldest"] == stats["newest"] == "2026-11-21T08:00:00Z"

@@ -66,6 +66,12 @@ def _family_funcs(cfg: ScorerConfig) -> list[tuple[str, Callable[[Context], list
     return funcs
 
 
+def check_config(cfg: ScorerConfig) -> None:
+    """Load what ``cfg`` names (glossary, rule packs) now: a bad file raises ValueError here,
+    before a run opens its outputs."""
+    _family_funcs(cfg)
+
+
 def score_context(ctx: Context, funcs: list[tuple[str, Callable[[Context], list[Finding]]]]) -> list[Finding]:
     out: list[Finding] = []
     spans: set[tuple[int, int]] = set()
