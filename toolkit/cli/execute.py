@@ -135,9 +135,10 @@ def _claim(out: Path, command: str, force: bool) -> None:
         before = json.loads(summary.read_text(encoding="utf-8")).get("parameters", {}).get("command")
     except (OSError, ValueError, AttributeError):
         before = None
-    if before != command:
-        who = f"'wirecheck {before}'" if before else "another run"
-        raise fail(f"{out}/ holds the results of {who}: write elsewhere with --out DIR, or replace them with --force")
+    # (results without the field come from a wirecheck that did not record it: replaced, as then)
+    if before is not None and before != command:
+        raise fail(f"{out}/ holds the results of 'wirecheck {before}': write elsewhere with --out DIR, or replace "
+                   "them with --force")  # fmt: skip
 
 
 def _open_index(job: Job) -> Any:
