@@ -9,6 +9,10 @@ from typing import Any
 from toolkit.align.aligner import align, split_with_offsets
 from toolkit.align.model import AlignConfig, Alignment, Bead
 from toolkit.compare.checks import PAIR_CHECKS, Issue
+from toolkit.compare.names import counterpart, is_variant, name_tables
+from toolkit.compare.numbers import number_keys
+from toolkit.compare.sources import check_dropped_names, document_names
+from toolkit.compare.words import bare
 from toolkit.document import Finding, Severity
 
 _SEVERITY = {
@@ -153,8 +157,6 @@ def compare(
     if not same:
         from functools import partial
 
-        from toolkit.compare.checks import check_dropped_names, document_names
-
         moved = document_names(src_text, tgt_text, src.lang, tgt.lang)
         checks = tuple(partial(check_dropped_names, moved=moved) if c is check_dropped_names else c for c in checks)
     for b in res.beads:
@@ -205,10 +207,9 @@ def _rewrite_filter(
     """Versions move facts between sentences (a rewrite, a translator's merged or split
     sentences): a name or number is a mismatch only when the other version has it nowhere.
     In one language a different spelling of it there is a variant."""
-    from toolkit.compare.checks import _bare, _counterpart, _name_tables, is_variant, number_keys
     from toolkit.scorers.base import WORD
 
-    words = {k: {_bare(m.group()) for m in WORD.finditer(side.text)} for k, side in
+    words = {k: {bare(m.group()) for m in WORD.finditer(side.text)} for k, side in
              (("src", src), ("tgt", tgt))}  # fmt: skip
     nums = {k: {key for key, _, _ in number_keys(side.text, side.lang)} for k, side in (("src", src), ("tgt", tgt))}
     out = []
@@ -220,12 +221,12 @@ def _rewrite_filter(
                 continue
         if f.code == "compare.name_mismatch":
             pair = f"{src.lang}-{tgt.lang}" if side == "src" else f"{tgt.lang}-{src.lang}"
-            table = {} if same else _name_tables().get(pair, {})
+            table = {} if same else name_tables().get(pair, {})
             if not same and side == "tgt":
-                table = {v: k for k, v in _name_tables().get(f"{src.lang}-{tgt.lang}", {}).items()}
-            match = _counterpart(f.text, words[other], table)
+                table = {v: k for k, v in name_tables().get(f"{src.lang}-{tgt.lang}", {}).items()}
+            match = counterpart(f.text, words[other], table)
             if match is not None:
-                if same and is_variant(_bare(f.text), match):
+                if same and is_variant(bare(f.text), match):
                     f = Finding("compare.name_variant", _CATEGORY["compare.name_variant"],
                                 _SEVERITY["compare.name_variant"], f.start, f.end, f.text,
                                 f"'{f.text}' is spelled '{match}' in the other version: a variant, same name",
