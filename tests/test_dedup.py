@@ -9,10 +9,11 @@ import pytest
 from conftest import FIXTURES, SEEDS, run_cli
 
 from toolkit.dedup import DedupConfig, cluster_documents
-from toolkit.dedup.cluster import _lsh_pairs, order_agreement
-from toolkit.dedup.features import skeleton
+from toolkit.dedup.candidates import lsh_pairs
 from toolkit.dedup.minhash import permutations, signatures
 from toolkit.dedup.params import lsh_params
+from toolkit.dedup.tokens import skeleton
+from toolkit.dedup.verify import order_agreement
 from toolkit.document import Document
 from toolkit.pipeline import Language, Normalize
 from toolkit.text.numbers import find_numbers
@@ -53,7 +54,7 @@ def test_lsh_pairs_equal_minhash_lsh_buckets() -> None:
         for k in (0, 40)
     ]
     cfg = DedupConfig()
-    ours = _lsh_pairs(sets, 0.3, cfg)
+    ours = lsh_pairs(sets, 0.3, cfg)
     lsh = MinHashLSH(threshold=0.3, num_perm=cfg.num_perm)
     sigs = signatures(sets, cfg.num_perm, cfg.seed)
     for i, row in enumerate(sigs):
@@ -188,9 +189,9 @@ def test_features_do_not_depend_on_the_batch() -> None:
     # chrome: every line of five to thirty words in seed 001
     short = [x for x in texts[1].splitlines() if 5 <= len(x.split()) <= 30]
     chrome = np.array(sorted({feat.line_hash(x) for x in short}), dtype=np.uint64)
-    old_chunk = feat._CHUNK_BYTES
+    old_chunk = feat.CHUNK_BYTES
     try:
-        feat._CHUNK_BYTES = 3000  # also across chunk boundaries
+        feat.CHUNK_BYTES = 3000  # also across chunk boundaries
         for ch in (None, chrome):
             alone = [feat.features(t, lang, ch) for t, lang in zip(texts, langs, strict=True)]
             together = feat.features_batch(texts, langs, ch)
@@ -199,7 +200,7 @@ def test_features_do_not_depend_on_the_batch() -> None:
                     assert np.array_equal(getattr(one, field), getattr(many, field)), field
                 assert one.words == many.words
     finally:
-        feat._CHUNK_BYTES = old_chunk
+        feat.CHUNK_BYTES = old_chunk
     seed = feat.features(texts[1], "en")
     assert len(seed.copy) > 50 and len(seed.lex) > 50 and len(seed.xling) > 10
     assert feat.features(texts[1], "en", chrome).words < seed.words
@@ -230,13 +231,13 @@ def test_dedup_output_is_byte_identical_across_processes(tmp_path: Path) -> None
 
 
 def test_common_items_of_sorted_arrays() -> None:
-    from toolkit.dedup.cluster import _common
+    from toolkit.dedup.verify import common
 
     rng = np.random.default_rng(1)
     for _ in range(50):
         a = np.unique(rng.integers(0, 60, size=rng.integers(1, 40))).astype(np.uint32)
         b = np.unique(rng.integers(0, 60, size=rng.integers(1, 40))).astype(np.uint32)
-        ia, ib = _common(a, b)
+        ia, ib = common(a, b)
         _, ea, eb = np.intersect1d(a, b, assume_unique=True, return_indices=True)
         assert np.array_equal(ia, ea) and np.array_equal(ib, eb)
 
@@ -245,8 +246,9 @@ def test_a_weak_pair_joins_two_clusters_only_with_their_support() -> None:
     # Two outlets' reports of one event: one pair of versions scores just above the
     # thresholds, the other pairs between the two stories do not. Average linkage keeps
     # them apart; when most pairs between the clusters verify, they join.
-    from toolkit.dedup.cluster import Edge, _connect_stories, _UnionFind
+    from toolkit.dedup.cluster import UnionFind, connect_stories
     from toolkit.dedup.params import DedupConfig
+    from toolkit.dedup.verify import Edge
 
     cfg = DedupConfig()
     strong = {(0, 1): 0.9, (2, 3): 0.9}
@@ -257,8 +259,8 @@ def test_a_weak_pair_joins_two_clusters_only_with_their_support() -> None:
             s = scores.get(pair)
             return Edge(pair[0], pair[1], "retranslation", s, {}) if s is not None else None
 
-        uf = _UnionFind(4)
+        uf = UnionFind(4)
         pairs = {(0, 1), (2, 3), (1, 2), (0, 2), (0, 3), (1, 3)}
-        edges = _connect_stories(pairs, uf, verify, [0, 1, 2, 3], [100, 90, 100, 90], cfg)
+        edges = connect_stories(pairs, uf, verify, [0, 1, 2, 3], [100, 90, 100, 90], cfg)
         assert (uf.find(0) == uf.find(3)) is expect_joined
         assert len(edges) == 2 + expect_joined

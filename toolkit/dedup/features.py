@@ -19,274 +19,40 @@ table, so after warm-up a document costs no Python call per token.
 
 from __future__ import annotations
 
-import math
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any
 
 import numpy as np
-import regex
-import xxhash
 
-from toolkit.dedup.scan import CAPITAL, DIGIT, LOWER, OPENS, class_table, mark_tables, scan
-from toolkit.text.numbers import number_key, number_words, scale_words
+from toolkit.dedup.arrays import PAD, buffers, fmix64, scan_tables, sorted_unique, span_hashes, split, unique_max
+from toolkit.dedup.scan import CAPITAL, DIGIT, LOWER, OPENS, scan
+from toolkit.dedup.tokens import FREQ_CUTOFF, M32, U64, Cache, lang_salt, stable32, token_info
+from toolkit.text.numbers import number_key, scale_words
 
-_FREQ_CUTOFF = 5.2  # zipf; more frequent words carry no identity (the, said, that …)
 # The word view's MinHash sketch holds only the rarer words (weight >= 3, wordfreq zipf <= 4):
 # half the items and fewer chance collisions; verification still weighs every content word.
 LEX_SKETCH_WEIGHT = 3.0
+
+
 MIN_LINE_WORDS = 5  # shorter lines (chrome, tags, headlines) do not count towards identity
+
+
 CHROME_MAX_WORDS = 30  # a line repeated across documents and at most this long is page chrome
+
+
 COPY_SAMPLE = 4
-_U64 = np.uint64
-_M32 = _U64(0xFFFFFFFF)
-
-
-@lru_cache(maxsize=1)
-def _scan_tables() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    two, three = mark_tables()
-    return class_table(), two, three
-
-
-def _fmix64(h: np.ndarray) -> np.ndarray:
-    with np.errstate(over="ignore"):
-        h = h ^ (h >> _U64(33))
-        h = h * _U64(0xFF51AFD7ED558CCD)
-        h = h ^ (h >> _U64(33))
-        h = h * _U64(0xC4CEB9FE1A85EC53)
-        out: np.ndarray = h ^ (h >> _U64(33))
-    return out
-
-
-def _span_hashes(buf: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
-    """64-bit hashes of the byte spans ``buf[s:e]``, eight bytes at a time.
-
-    Each step reads the span's next eight bytes as one little-endian word (an unaligned
-    view of the buffer: ``buf`` must extend at least 7 bytes past every span), masks what
-    lies past the span's end and mixes it into the hash; only longer spans take more steps.
-    """
-    words = np.ndarray((len(buf) - 7,), dtype="<u8", buffer=buf, strides=(1,))
-    lengths = ends - starts
-    with np.errstate(over="ignore"):
-        h: np.ndarray = lengths.astype(_U64) * _U64(0x9E3779B97F4A7C15)
-        idx: np.ndarray | None = None
-        at, rem = starts, lengths
-        while True:
-            w = words[at]
-            shift = (np.minimum(rem, 8) * 8).astype(_U64)
-            mask = np.where(rem >= 8, _U64(0xFFFFFFFFFFFFFFFF), (_U64(1) << shift) - _U64(1))
-            mixed = _fmix64((h if idx is None else h[idx]) ^ (w & mask))
-            if idx is None:
-                h = mixed
-            else:
-                h[idx] = mixed
-            more = np.flatnonzero(rem > 8)
-            if not len(more):
-                return h
-            idx = more if idx is None else idx[more]
-            at, rem = at[more] + 8, rem[more] - 8
-
-
-def stable32(text: str) -> int:
-    return xxhash.xxh32_intdigest(text.encode("utf-8", "surrogatepass"), seed=0x5EED)
-
-
-def _lang_salt(lang: str) -> int:
-    return xxhash.xxh64_intdigest(lang.encode("utf-8"), seed=0x5EED)
-
-
-# ---- what needs a word list: once per distinct (token, language) ---------------------------
-
-_weights: dict[str, dict[str, float]] = {}
-
-
-def rarity(word: str, lang: str) -> float:
-    """Identity weight of a lower-case word: 0 for very common words, up to 6 for unseen ones."""
-    table = _weights.get(lang)
-    if table is None:
-        table = _weights[lang] = {}
-    w = table.get(word)
-    if w is None:
-        z = _zipf(word, lang) if lang != "und" else 0.0
-        w = 0.0 if z >= _FREQ_CUTOFF else min(6.0, 7.0 - z)
-        if len(table) < 1_000_000:
-            table[word] = w
-    return w
-
-
-@lru_cache(maxsize=1)
-def _wordfreq_languages() -> frozenset[str]:
-    from wordfreq import available_languages
-
-    return frozenset(available_languages())
-
-
-def _zipf(word: str, lang: str) -> float:
-    """wordfreq's zipf frequency; plain words are read from its (cached) table directly."""
-    from wordfreq import get_frequency_dict, zipf_frequency
-
-    if lang not in _wordfreq_languages():
-        return 0.0
-    if word.isalpha() and word.isascii():
-        freq = get_frequency_dict(lang).get(word, 0.0)
-        return round(math.log10(freq) + 9, 2) if freq > 0 else 0.0
-    return float(zipf_frequency(word, lang))
-
-
-_FOLD = str.maketrans({"ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "ł": "l", "đ": "d", "ı": "i"})
-_SOUNDS = [
-    (regex.compile(r"sch|sh|ch"), "x"),
-    (regex.compile(r"ph"), "f"),
-    (regex.compile(r"[ckq]+"), "k"),
-    (regex.compile(r"[zs]+"), "s"),
-    (regex.compile(r"dj|dzh|j"), "j"),
-    (regex.compile(r"th"), "t"),
-]
-_VOWELS = regex.compile(r"[aeiouyhw]")
-_REPEATS = regex.compile(r"(.)\1+")
-_skeletons: dict[str, str] = {}
-
-
-def skeleton(name: str) -> str:
-    """A name's consonant skeleton, stable across languages' spellings: Idleb/Idlib → idlb."""
-    s = _skeletons.get(name)
-    if s is not None:
-        return s
-    t = unicodedata.normalize("NFKD", name.lower().translate(_FOLD))
-    t = "".join(c for c in t if "a" <= c <= "z")
-    if not t:
-        return ""
-    for pattern, repl in _SOUNDS:
-        t = pattern.sub(repl, t)
-    head, tail = t[0], _VOWELS.sub("", t[1:])
-    out = _REPEATS.sub(r"\1", head + tail)
-    if len(_skeletons) < 500_000:
-        _skeletons[name] = out
-    return out
-
-
-def _token_info(word: str, base: str) -> tuple[float, int, float, int, float]:
-    """(rarity, name key, name weight, number-word key, scale) of a lower-case token."""
-    weight = 0.0 if len(word) < 3 or word[0].isdigit() else rarity(word, base)
-    name_key, name_w = 0, 0.0
-    sk = skeleton(word) if len(word) >= 3 else ""
-    if len(sk) >= 2:
-        # Short skeletons collide across unrelated names; their weight is reduced.
-        name_key, name_w = stable32("x:" + sk), max(weight, 1.0) * min(1.0, len(sk) / 4)
-    value = number_words(base).get(word, 0)
-    number = stable32(f"n:{value}") if value >= 10 else 0
-    return weight, name_key, name_w, number, float(scale_words(base).get(word, 0.0))
-
-
-class _Cache:
-    """A two-way table from 64-bit keys to rows of 32-bit values, looked up for a whole array at once.
-
-    Each slot is one row of uint32 (key low, key high, used, values...), so a look-up is
-    one ``np.take`` of rows (measured 15x faster than a structured-array gather). A key
-    lives in one of two slots (from its low and its high bits); keys that find both taken
-    go to a Python dict, consulted only for the array's misses. Values are a pure
-    function of the key, so results never depend on the cache's history.
-    """
-
-    def __init__(self, bits: int, dtypes: list[Any], overflow: int = 1_000_000) -> None:
-        self.mask = _U64((1 << bits) - 1)
-        self.dtypes = [np.dtype(dt) for dt in dtypes]
-        self.tables = [np.zeros((1 << bits, 3 + len(dtypes)), dtype=np.uint32) for _ in range(2)]
-        self.overflow: dict[int, tuple[Any, ...]] = {}
-        self.overflow_max = overflow
-
-    def _slots(self, keys: np.ndarray, way: int) -> np.ndarray:
-        return ((keys >> _U64(32 * way)) & self.mask).astype(np.int64)
-
-    def _probe(self, keys: np.ndarray, way: int) -> tuple[np.ndarray, np.ndarray]:
-        rows = np.take(self.tables[way], self._slots(keys, way), axis=0)
-        stored = rows[:, 0].astype(_U64) | (rows[:, 1].astype(_U64) << _U64(32))
-        return rows, (stored == keys) & (rows[:, 2] == 1)
-
-    def lookup(self, keys: np.ndarray, compute: Any) -> list[np.ndarray]:
-        """Values for ``keys``; ``compute(indices)`` returns value lists for ``keys[indices]``."""
-        rows_at, hit = self._probe(keys, 0)
-        out = [np.ascontiguousarray(rows_at[:, 3 + k]).view(dt) for k, dt in enumerate(self.dtypes)]
-        miss = np.flatnonzero(~hit)
-        if not len(miss):
-            return out
-        rows2, hit2 = self._probe(keys[miss], 1)
-        for k, column in enumerate(out):
-            column[miss[hit2]] = rows2[hit2, 3 + k].view(column.dtype)
-        miss = miss[~hit2]
-        if not len(miss):
-            return out
-        uniq, first, inverse = np.unique(keys[miss], return_index=True, return_inverse=True)
-        rows: list[tuple[Any, ...] | None] = [self.overflow.get(k) for k in uniq.tolist()]
-        todo = [k for k, row in enumerate(rows) if row is None]
-        if todo:
-            computed = compute(miss[first[todo]])
-            for k, row in zip(todo, zip(*computed, strict=True), strict=True):
-                rows[k] = row
-            left = np.asarray(todo, dtype=np.int64)
-            for way in (0, 1):
-                left = self._place(uniq, left, rows, way)
-            if len(self.overflow) < self.overflow_max:
-                for k in left.tolist():
-                    self.overflow[int(uniq[k])] = rows[k]
-        for col, column in enumerate(out):
-            arr = np.asarray([row[col] for row in rows], dtype=column.dtype)  # type: ignore[index]
-            column[miss] = arr[inverse.ravel()]
-        return out
-
-    def _place(self, uniq: np.ndarray, which: np.ndarray, rows: list[Any], way: int) -> np.ndarray:
-        """Store ``uniq[which]`` in free slots of one way (first come first served); return the rest."""
-        table = self.tables[way]
-        slots = self._slots(uniq[which], way)
-        free = table[slots, 2] == 0
-        _, firsts = np.unique(slots[free], return_index=True)
-        place = np.zeros(len(which), dtype=bool)
-        place[np.flatnonzero(free)[firsts]] = True
-        placed, keys = slots[place], uniq[which[place]]
-        table[placed, 0] = (keys & _M32).astype(np.uint32)
-        table[placed, 1] = (keys >> _U64(32)).astype(np.uint32)
-        table[placed, 2] = 1
-        for col, dt in enumerate(self.dtypes):
-            vals = np.asarray([rows[k][col] for k in which[place].tolist()], dtype=dt)
-            table[placed, 3 + col] = vals.view(np.uint32)
-        out: np.ndarray = which[~place]
-        return out
 
 
 # Every token needs its rarity and number-word key; only capitalised tokens and the words
 # after a number need the rest, so those live in a second, less visited table.
-_words = _Cache(18, [np.float32, np.uint32])
-_rest = _Cache(16, [np.uint32, np.float32, np.float32])
-_numbers = _Cache(16, [np.uint32])
+_words = Cache(18, [np.float32, np.uint32])
 
 
-# ---- features ------------------------------------------------------------------------------
+_rest = Cache(16, [np.uint32, np.float32, np.float32])
 
 
-def sorted_unique(a: np.ndarray) -> np.ndarray:
-    """np.unique by sorting: several times faster than numpy's hash-based unique here."""
-    a = np.sort(a)
-    if len(a) < 2:
-        return a
-    mask = np.empty(len(a), dtype=bool)
-    mask[0] = True
-    np.not_equal(a[1:], a[:-1], out=mask[1:])
-    out: np.ndarray = a[mask]
-    return out
-
-
-def _unique_max(keys: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Sorted unique keys, each with its largest weight."""
-    if len(keys) < 2:
-        return keys, weights
-    order = np.argsort(keys, kind="stable")
-    k = keys[order]
-    first = np.ones(len(k), dtype=bool)
-    np.not_equal(k[1:], k[:-1], out=first[1:])
-    starts = np.flatnonzero(first)
-    return k[starts], np.maximum.reduceat(weights[order], starts)
+_numbers = Cache(16, [np.uint32])
 
 
 @dataclass(slots=True)
@@ -311,8 +77,8 @@ class Features:
 
     def _unique(self) -> tuple[np.ndarray, ...]:
         if self._sets is None:
-            lex, lex_w = _unique_max(self.lex_items, self.lex_item_w)
-            xling, xling_w = _unique_max(self.xling_items, self.xling_item_w)
+            lex, lex_w = unique_max(self.lex_items, self.lex_item_w)
+            xling, xling_w = unique_max(self.xling_items, self.xling_item_w)
             self._sets = (lex, lex_w, xling, xling_w)
         return self._sets
 
@@ -349,64 +115,7 @@ def features(text: str, lang: str, chrome: np.ndarray | None = None) -> Features
     return features_batch([text], [lang], chrome)[0]
 
 
-_CHUNK_BYTES = 1 << 19
-_PAD = 8  # reads of up to eight bytes past a document's end stay inside the buffer
-
-
-@lru_cache(maxsize=1)
-def _lower_tables() -> tuple[np.ndarray, np.ndarray]:
-    """Lower case of every 2- and 3-byte UTF-8 code point whose lower case has the same length."""
-    t2 = np.arange(0x800, dtype=np.uint16)
-    t3 = np.arange(0x10000, dtype=np.uint32)
-    for cp in range(0x80, 0x10000):
-        if 0xD800 <= cp < 0xE000:
-            continue
-        low = chr(cp).lower()
-        if len(low) != 1 or low == chr(cp):
-            continue
-        lc = ord(low)
-        if cp < 0x800 and 0x80 <= lc < 0x800:
-            t2[cp] = lc
-        elif cp >= 0x800 and 0x800 <= lc < 0x10000:
-            t3[cp] = lc
-    return t2, t3
-
-
-def _lower_utf8(data: bytes) -> np.ndarray:
-    """Lower-case UTF-8 bytes with the same length (a character whose lower case is longer, İ, stays)."""
-    low = np.frombuffer(data.lower(), dtype=np.uint8)  # bytes.lower changes ASCII only
-    if data.isascii():
-        return low
-    low = low.copy()
-    t2, t3 = _lower_tables()
-    p = np.flatnonzero((low[:-1] >= 0xC2) & (low[:-1] <= 0xDF))
-    if len(p):
-        cp = ((low[p].astype(np.uint32) & 0x1F) << 6) | (low[p + 1] & 0x3F)
-        new = t2[cp]
-        ch = new != cp
-        p, new = p[ch], new[ch]
-        low[p] = 0xC0 | (new >> 6)
-        low[p + 1] = 0x80 | (new & 0x3F)
-    p = np.flatnonzero((low[:-2] >= 0xE0) & (low[:-2] <= 0xEF))
-    if len(p):
-        cp = ((low[p].astype(np.uint32) & 0x0F) << 12) | ((low[p + 1].astype(np.uint32) & 0x3F) << 6)
-        cp |= low[p + 2] & 0x3F
-        new = t3[cp]
-        ch = new != cp
-        p, new = p[ch], new[ch]
-        low[p] = 0xE0 | (new >> 12)
-        low[p + 1] = 0x80 | ((new >> 6) & 0x3F)
-        low[p + 2] = 0x80 | (new & 0x3F)
-    return low
-
-
-def _buffers(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
-    """Original and lower-case UTF-8 bytes of the documents joined by NUL, padded by _PAD NULs."""
-    big = "\x00".join(texts) + "\x00" * _PAD
-    if big.count("\x00") != len(texts) - 1 + _PAD:  # a NUL inside a text would split it
-        big = "\x00".join(t.replace("\x00", " ") for t in texts) + "\x00" * _PAD
-    data = big.encode("utf-8", "surrogatepass")
-    return np.frombuffer(data, dtype=np.uint8), _lower_utf8(data)
+CHUNK_BYTES = 1 << 19
 
 
 def features_batch(texts: list[str], langs: list[str], chrome: np.ndarray | None = None) -> list[Features]:
@@ -415,7 +124,7 @@ def features_batch(texts: list[str], langs: list[str], chrome: np.ndarray | None
     k = 0
     while k < len(texts):
         size, j = 0, k
-        while j < len(texts) and (j == k or size + len(texts[j]) < _CHUNK_BYTES):
+        while j < len(texts) and (j == k or size + len(texts[j]) < CHUNK_BYTES):
             size += len(texts[j]) + 1
             j += 1
         out.extend(_features_chunk(texts[k:j], langs[k:j], chrome))
@@ -423,15 +132,11 @@ def features_batch(texts: list[str], langs: list[str], chrome: np.ndarray | None
     return out
 
 
-def _split(values: np.ndarray, bounds: np.ndarray) -> list[np.ndarray]:
-    return [values[bounds[i] : bounds[i + 1]] for i in range(len(bounds) - 1)]
-
-
 def _features_chunk(texts: list[str], langs: list[str], chrome: np.ndarray | None) -> list[Features]:
     n = len(texts)
-    orig, low = _buffers(texts)
-    size = len(orig) - _PAD
-    starts, ends, th, doc_of, line_of, flags, digit_ends, lhash = scan(orig, low, size, _scan_tables())
+    orig, low = buffers(texts)
+    size = len(orig) - PAD
+    starts, ends, th, doc_of, line_of, flags, digit_ends, lhash = scan(orig, low, size, scan_tables())
 
     # Lines: which hold at least MIN_LINE_WORDS tokens.
     per_line = np.bincount(line_of, minlength=len(lhash))
@@ -443,7 +148,7 @@ def _features_chunk(texts: list[str], langs: list[str], chrome: np.ndarray | Non
         body_line &= ~(chrome_size & np.isin(lhash, chrome))
     cand = np.flatnonzero(chrome_size)
     line_doc = doc_of[first_tok[cand]]
-    lines_of_doc = _split(lhash[cand], np.searchsorted(line_doc, np.arange(n + 1)))
+    lines_of_doc = split(lhash[cand], np.searchsorted(line_doc, np.arange(n + 1)))
 
     keep = np.flatnonzero(body_line[line_of])
     starts, ends, doc_of, th = starts[keep], ends[keep], doc_of[keep], th[keep]
@@ -453,12 +158,12 @@ def _features_chunk(texts: list[str], langs: list[str], chrome: np.ndarray | Non
 
     # Per-(token, language) information from the cache.
     bases = [lang.split("-")[0] for lang in langs]
-    salts = np.array([_lang_salt(b) for b in bases], dtype=_U64)
+    salts = np.array([lang_salt(b) for b in bases], dtype=U64)
     keys = th ^ salts[doc_of]
 
     def facts(tokens: np.ndarray, fields: tuple[int, ...]) -> list[list[Any]]:
         rows = [
-            _token_info(bytes(low[starts[i] : ends[i]]).decode("utf-8", "replace"), bases[doc_of[i]])
+            token_info(bytes(low[starts[i] : ends[i]]).decode("utf-8", "replace"), bases[doc_of[i]])
             for i in tokens.tolist()
         ]
         return [[row[f] for row in rows] for f in fields]
@@ -473,9 +178,9 @@ def _features_chunk(texts: list[str], langs: list[str], chrome: np.ndarray | Non
     # copy view: word 3-grams within a document; documents of fewer than three tokens keep
     # their tokens. Only shingles whose hash is 0 mod COPY_SAMPLE (Broder's mod-m sampling):
     # the same shingles are kept in every document, so resemblance and containment hold.
-    th32 = th & _M32
+    th32 = th & M32
     with np.errstate(over="ignore"):
-        grams = (th32[:-2] * _U64(0x9E3779B1) + th32[1:-1] * _U64(0x85EBCA77) + th32[2:]) & _M32
+        grams = (th32[:-2] * U64(0x9E3779B1) + th32[1:-1] * U64(0x85EBCA77) + th32[2:]) & M32
     gram_ok = doc_of[:-2] == doc_of[2:]
     gram_doc = doc_of[:-2]
     short = words < 3
@@ -487,9 +192,9 @@ def _features_chunk(texts: list[str], langs: list[str], chrome: np.ndarray | Non
         grams, gram_doc = grams[order], gram_doc[order]
     else:
         grams, gram_doc = grams[gram_ok], gram_doc[gram_ok]
-    sampled = np.flatnonzero(grams % _U64(COPY_SAMPLE) == 0)
+    sampled = np.flatnonzero(grams % U64(COPY_SAMPLE) == 0)
     grams, gram_doc = np.take(grams, sampled).astype(np.uint32), np.take(gram_doc, sampled)
-    copies = _split(grams, np.searchsorted(gram_doc, np.arange(n + 1)))
+    copies = split(grams, np.searchsorted(gram_doc, np.arange(n + 1)))
 
     # Names: capitalised tokens, not all capitals, not opening a sentence, with a skeleton.
     name_flags = flags & (CAPITAL | LOWER | OPENS)
@@ -514,9 +219,9 @@ def _features_chunk(texts: list[str], langs: list[str], chrome: np.ndarray | Non
     order = np.argsort(lex_doc, kind="stable")
     lex_bounds = np.searchsorted(lex_doc[order], np.arange(n + 1))
     lex_key, lex_w, lex_doc = lex_key[order], lex_w[order], lex_doc[order]
-    lex_keys, lex_ws = _split(lex_key, lex_bounds), _split(lex_w, lex_bounds)
+    lex_keys, lex_ws = split(lex_key, lex_bounds), split(lex_w, lex_bounds)
     rarer = lex_w >= LEX_SKETCH_WEIGHT
-    sketches = _split(lex_key[rarer], np.searchsorted(lex_doc[rarer], np.arange(n + 1)))
+    sketches = split(lex_key[rarer], np.searchsorted(lex_doc[rarer], np.arange(n + 1)))
 
     # xling in text order: names and numbers by position, then number words (not ordered).
     seq_pos = np.concatenate([starts[cand_names], num_pos])
@@ -531,8 +236,8 @@ def _features_chunk(texts: list[str], langs: list[str], chrome: np.ndarray | Non
     x_w = np.concatenate([seq_w, np.full(len(nw), three, np.float32)])
     order = np.argsort(x_doc, kind="stable")
     x_bounds = np.searchsorted(x_doc[order], np.arange(n + 1))
-    x_keys, x_ws = _split(x_key[order], x_bounds), _split(x_w[order], x_bounds)
-    seqs = _split(seq_key, seq_bounds)
+    x_keys, x_ws = split(x_key[order], x_bounds), split(x_w[order], x_bounds)
+    seqs = split(seq_key, seq_bounds)
     return [
         Features(
             copies[i], lex_keys[i], lex_ws[i], sketches[i], x_keys[i], x_ws[i], seqs[i], int(words[i]), lines_of_doc[i]
@@ -591,11 +296,11 @@ def _numbers_of(
     check = np.flatnonzero(near & ~pct)
     if len(check):
         scaled[check] = rest_of(tok_c[check])[2] > 0
-    scale_hash = np.where(scaled, th[tok_c], _U64(0))
+    scale_hash = np.where(scaled, th[tok_c], U64(0))
     docs = doc_of[first_tok]
     with np.errstate(over="ignore"):
-        span = _span_hashes(low, ss, se)
-        keys = _fmix64(span ^ (scale_hash * _U64(31)) ^ salts[docs] ^ pct.astype(_U64))
+        span = span_hashes(low, ss, se)
+        keys = fmix64(span ^ (scale_hash * U64(31)) ^ salts[docs] ^ pct.astype(U64))
 
     def compute(idx: np.ndarray) -> list[list[int]]:
         vals = []
@@ -625,7 +330,7 @@ def params() -> dict[str, Any]:
 
     return {
         "copy": f"word 3-grams (1 in {COPY_SAMPLE} by hash), 64-bit FNV-1a token hash, lines of >= 5 words",
-        "lex": f"content words with wordfreq zipf < {_FREQ_CUTOFF} (wordfreq {version('wordfreq')}) + numbers; "
+        "lex": f"content words with wordfreq zipf < {FREQ_CUTOFF} (wordfreq {version('wordfreq')}) + numbers; "
         f"MinHash over those of weight >= {LEX_SKETCH_WEIGHT}",
         "xling": "name consonant skeletons + normalised numbers",
     }
