@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 from conftest import run_cli
 
-from toolkit.io.readers import ReaderOptions, read_jsonl, too_deep
+from toolkit.io.jsonl import too_deep
+from toolkit.io.readers import ReaderOptions, read_jsonl
 from toolkit.scorers.run import score_text
 
 GOOD = [

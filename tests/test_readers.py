@@ -8,7 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from toolkit.io.readers import InputError, ReaderOptions, first_line_title, read_inputs, read_jsonl
+from toolkit.io.files import first_line_title
+from toolkit.io.readers import InputError, ReaderOptions, read_inputs, read_jsonl
 
 FIX = Path(__file__).resolve().parent.parent / "fixtures"
 

@@ -37,7 +37,7 @@ class PairFormat(StrEnum):
 
 def read_text_file(path: Path) -> str:
     """A text file in UTF-8, UTF-16 or Windows-1252; unreadable or binary is a usage error."""
-    from toolkit.io.readers import decode_text
+    from toolkit.io.files import decode_text
 
     try:
         data = path.read_bytes()
