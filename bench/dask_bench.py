@@ -35,7 +35,9 @@ def timed(executor: object, config: RunConfig, texts: list[dict[str, str]]) -> t
     docs = (Document(id=r["id"], text=r["text"], record=r) for r in texts)
     h = hashlib.blake2b(digest_size=16)
     t0 = time.perf_counter()
-    for d in executor.run(config, docs):  # type: ignore[attr-defined]
+    from toolkit.pipeline import default_steps
+
+    for d in executor.run(default_steps(config), docs):  # type: ignore[attr-defined]
         h.update(dumps(d.to_record()))
     return time.perf_counter() - t0, h.hexdigest()
 

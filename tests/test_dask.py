@@ -49,10 +49,11 @@ def records(docs: Iterator[Document]) -> list[dict[str, Any]]:
 
 def test_dask_run_matches_one_process(local_cluster: Any) -> None:
     from toolkit.executor import DaskExecutor, SerialExecutor
+    from toolkit.pipeline import default_steps
 
     config = RunConfig()
-    serial = records(SerialExecutor().run(config, corpus()))
-    dask = records(DaskExecutor(local_cluster.scheduler_address, partition=6).run(config, corpus()))
+    serial = records(SerialExecutor().run(default_steps(config), corpus()))
+    dask = records(DaskExecutor(local_cluster.scheduler_address, partition=6).run(default_steps(config), corpus()))
     assert [r["id"] for r in dask] == [r["id"] for r in serial]
     # the same clusters (ids, canonical members, evidence), findings and quality: the same records
     clusters = {r["wirecheck"]["cluster"]["id"] for r in serial}
@@ -62,18 +63,24 @@ def test_dask_run_matches_one_process(local_cluster: Any) -> None:
 
 @pytest.mark.parametrize("score_batch", [1000, 5])
 def test_dask_ingest_against_an_index_matches_one_process(local_cluster: Any, tmp_path: Path, score_batch: int) -> None:
-    from toolkit.executor import DaskExecutor, SerialExecutor, _fused
+    from toolkit.executor import DaskExecutor, SerialExecutor, plan
     from toolkit.index import open_index
+    from toolkit.pipeline import default_steps
     from toolkit.scorers.run import ScorerConfig
 
-    # scorer batches of 5 fall inside clustering batches of 10: one task does every stage
+    # scorer batches of 5 fall inside clustering batches of 10: one task does every other step,
+    # and the index check, moved after them, runs here; batches of 1000 need two trips
     config = RunConfig(dedup_batch=10, compare=False, scorer_config=ScorerConfig(batch=score_batch))
-    assert _fused(config) == (score_batch == 5)
     out = []
     executors = (("serial", SerialExecutor()), ("dask", DaskExecutor(local_cluster.scheduler_address, partition=7)))
     for name, ex in executors:
         idx = open_index(str(tmp_path / f"{name}.db"), config.index_params())
-        out.append(records(ex.run(config, corpus(), index=idx, added=1.0e9)))
+        steps = default_steps(config, index=idx, added=1.0e9)
+        shape = [(s.remote, [x.name for x in s.steps]) for s in plan(steps)]
+        remote = ["normalize", "language", "features", "cluster", "scorers", "quality"]
+        assert shape == ([(True, remote), (False, ["index"])] if score_batch == 5 else
+                         [(True, remote[:4]), (True, remote[4:]), (False, ["index"])])  # fmt: skip
+        out.append(records(ex.run(steps, corpus())))
         idx.close()
     assert json.dumps(out[0], sort_keys=True) == json.dumps(out[1], sort_keys=True)
     assert any(r["wirecheck"]["index"]["status"] == "duplicate" for r in out[1])
@@ -94,10 +101,11 @@ def test_cli_dask_options(local_cluster: Any, tmp_path: Path) -> None:
 @pytest.mark.parametrize("score_batch", [1000, 5])
 def test_local_process_pool_matches_one_process(score_batch: int) -> None:
     from toolkit.executor import LocalExecutor, SerialExecutor
+    from toolkit.pipeline import default_steps
     from toolkit.scorers.run import ScorerConfig
 
     # versions compared too, in the scorers' batches; with 5, every stage of a batch in one task
     config = RunConfig(dedup_batch=10, scorer_config=ScorerConfig(batch=score_batch))
-    serial = records(SerialExecutor().run(config, corpus()))
-    pooled = records(LocalExecutor(2).run(config, corpus()))
+    serial = records(SerialExecutor().run(default_steps(config), corpus()))
+    pooled = records(LocalExecutor(2).run(default_steps(config), corpus()))
     assert json.dumps(pooled, sort_keys=True) == json.dumps(serial, sort_keys=True)

@@ -6,6 +6,7 @@ marked ``rejected`` with a reason and still comes out at the end.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -117,8 +118,21 @@ class Document:
     index: dict[str, Any] | None = None  # what the "seen before" index said, when one is used
     # the other versions this one was compared with: its role in each pair and the evidence
     versions: list[dict[str, Any]] = field(default_factory=list)
-    # Stage-private data (normalised text, sentences, signatures); never serialised.
-    cache: dict[str, Any] = field(default_factory=dict, repr=False)
+    # What one step hands to a later one; never written out. The large ones (TRANSIENT) are
+    # dropped by ``shed`` before a document crosses to another process that does not need them.
+    norm: Any = field(default=None, repr=False)  # text.normalize.Normalized: the clean text
+    features: Any = field(default=None, repr=False)  # dedup.features.Features: clustering's views
+    copy_sig: Any = field(default=None, repr=False)  # np.ndarray: MinHash of the copy view (index)
+    copy_size: int = field(default=0, repr=False)  # shingles behind copy_sig (0: too few to index)
+    body_words: int | None = field(default=None, repr=False)  # words outside page chrome
+    # (other version's id, compare.core.Comparison, relation): written to comparisons.jsonl
+    comparisons: list[Any] = field(default_factory=list, repr=False)
+
+    def shed(self, keep: Collection[str] = ()) -> None:
+        """Drop the TRANSIENT fields not named in ``keep`` (used up), and the REBUILT ones always."""
+        for name in TRANSIENT:
+            if name not in keep or name in REBUILT:
+                setattr(self, name, None)
 
     @property
     def ok(self) -> bool:
@@ -157,6 +171,11 @@ class Document:
         out = {k: v for k, v in self.record.items() if k != "wirecheck"}
         out["wirecheck"] = self.annotation()
         return out
+
+
+TRANSIENT = ("norm", "features", "copy_sig")
+# rebuilt where needed (text.normalize.norm_of): as large as the text, cheaper to redo than to send
+REBUILT = ("norm",)
 
 
 def quality_score(findings: list[Finding], n_words: int) -> float:

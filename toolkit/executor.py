@@ -1,12 +1,15 @@
-"""Executors: where a run's stages execute.
+"""Runners: where a list of steps executes. They know no step by name.
 
-``SerialExecutor`` runs the pipeline in this process. ``LocalExecutor`` sends each
-clustering batch to a pool of worker processes, where it goes through every stage (or,
-when the scorers' batches do not fall inside it, through clustering and then scoring as two
-tasks), and keeps here only what is shared and ordered: the index, checked batch by batch.
-A bounded number of batches is in flight, so memory stays bounded by the batch size.
-``DaskExecutor`` does the same over a Dask cluster. All give the same records in the same
-order: the batches are the same and each stage sees the same documents together.
+``SerialExecutor`` chains the steps in this process. ``LocalExecutor`` (a process pool) and
+``DaskExecutor`` (a Dask cluster) first make a plan from what each step declares
+(:class:`toolkit.pipeline.Step`): consecutive steps that hold no shared state run together
+on a worker, one task per unit of documents; a step that must see everything at once
+(``batch=None``) or that holds this process's state (``shared``: the index) runs here, over
+the stream in order. A shared step is moved after the worker steps that neither need what
+it adds nor change what it reads, so one trip to a worker can carry a document through
+every other step. Units are cut from the stream where the steps cut their own batches in
+one process, so every runner gives the same records in the same order. A bounded number of
+tasks is in flight, so memory stays bounded by the unit.
 """
 
 from __future__ import annotations
@@ -15,13 +18,13 @@ import itertools
 import os
 import time
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from functools import partial
 from typing import Any, TypeVar
 
-from toolkit.config import RunConfig
 from toolkit.document import Document
+from toolkit.pipeline import Pipeline, Step
 
 T = TypeVar("T")
 
@@ -49,6 +52,65 @@ def bounded_map(submit: Callable[[T], Any], items: Iterable[T], window: int) -> 
         yield pending.popleft().result()
 
 
+def chain(steps: Sequence[Step], docs: Iterable[Document]) -> Iterator[Document]:
+    """The documents through every step, in this process."""
+    yield from Pipeline(steps)(docs)
+
+
+@dataclass
+class Segment:
+    """Steps that run together: on a worker (``remote``), ``unit`` documents a task, or here."""
+
+    steps: list[Step]
+    remote: bool
+    unit: int | None = None
+    keep: frozenset[str] = frozenset()  # fields the later segments need: not shed on the way back
+
+
+def _commutes(shared: Step, other: Step) -> bool:
+    return not (set(shared.adds) & set(other.needs)) and not (set(other.adds) & set(shared.needs))
+
+
+def plan(steps: Sequence[Step]) -> list[Segment]:
+    """Segments from the steps' declarations (see the module's docstring)."""
+    order = list(steps)
+    moved = True
+    while moved:
+        moved = False
+        for k in range(len(order) - 1):
+            a, b = order[k], order[k + 1]
+            if a.shared and not b.shared and b.batch is not None and _commutes(a, b):
+                order[k], order[k + 1] = b, a
+                moved = True
+    segments: list[Segment] = []
+    for step in order:
+        if step.shared or step.batch is None:
+            segments.append(Segment([step], remote=False, unit=step.batch))
+            continue
+        size = step.batch if step.batch > 1 else None
+        last = segments[-1] if segments and segments[-1].remote else None
+        if last is not None and (size is None or last.unit is None or last.unit % size == 0):
+            last.steps.append(step)
+            last.unit = last.unit or size
+        else:
+            segments.append(Segment([step], remote=True, unit=size))
+    needed: set[str] = set()
+    for seg in reversed(segments):
+        seg.keep = frozenset(needed)
+        for step in seg.steps:
+            needed |= set(step.needs)
+    return segments
+
+
+def run_segment(args: tuple[list[Step], list[Document], frozenset[str]]) -> list[Document]:
+    """Worker task: a unit of documents through a segment's steps, shed of what no later step needs."""
+    steps, docs, keep = args
+    out = list(chain(steps, docs))
+    for d in out:
+        d.shed(keep)
+    return out
+
+
 def _watch_parent(pid: int) -> None:
     """Worker initialiser: exit when the process that started the pool is gone (killed with
     SIGKILL, its pool cannot say goodbye; a worker holding a model must not outlive it)."""
@@ -65,163 +127,79 @@ def _watch_parent(pid: int) -> None:
     threading.Thread(target=watch, daemon=True, name="wirecheck-parent-watch").start()
 
 
-def _light(docs: list[Document]) -> list[Document]:
-    # the normalised text is cheap to rebuild and as large as the text: not worth pickling
+def _distributed(
+    segments: list[Segment], docs: Iterable[Document], submit: Callable[[Any], Any], window: int, chunk: int
+) -> Iterator[Document]:
+    """The documents through every segment: remote ones as tasks (``submit``), the rest here."""
+    stream: Iterable[Document] = docs
+    for seg in segments:
+        stream = _remote(seg, stream, submit, window, chunk) if seg.remote else chain(seg.steps, stream)
+    yield from stream
+
+
+def _remote(
+    seg: Segment, docs: Iterable[Document], submit: Callable[[Any], Any], window: int, chunk: int
+) -> Iterator[Document]:
+    """One remote segment over a stream (a function of its own: each segment's tasks bind
+    their own steps, not the loop variable's last value)."""
+    tasks = ((seg.steps, _shed(c, seg), seg.keep) for c in _chunks(docs, seg.unit or chunk))
+    for part in bounded_map(submit, tasks, window):
+        yield from part
+
+
+def _shed(docs: list[Document], seg: Segment) -> list[Document]:
+    """Before documents cross to a worker: drop what neither this segment nor a later one needs."""
+    keep = seg.keep | {n for step in seg.steps for n in step.needs}
     for d in docs:
-        d.cache.pop("norm", None)
+        d.shed(keep)
     return docs
 
 
-def _languages(config: RunConfig, docs: list[Document]) -> list[Document]:
-    """The stages before clustering: normalisation and language identification."""
-    from toolkit.pipeline import Language, Normalize
-
-    return list(Language(per_paragraph=config.paragraph_lang, method=config.lang_method)(Normalize()(docs)))
-
-
-def _clustered(config: RunConfig, docs: list[Document]) -> list[Document]:
-    out = _languages(config, docs)
-    if config.dedup:
-        from toolkit.dedup.cluster import cluster_documents
-
-        cluster_documents(out, config.dedup_config)
-    return out
-
-
-def _prepare(args: tuple[RunConfig, list[Document]]) -> list[Document]:
-    """Worker: normalise, identify languages and, when the task is a clustering batch, cluster it."""
-    return _light(_clustered(*args))
-
-
-def _finish(args: tuple[RunConfig, list[Document]]) -> list[Document]:
-    """Worker: scorers, version comparison and quality over one scorer batch (cut where one
-    process cuts it, so the evidence pooled per batch is the same)."""
-    from toolkit.pipeline import Quality
-
-    config, docs = args
-    stream: Iterable[Document] = docs
-    if config.scorers:
-        from toolkit.scorers.run import Scorers
-
-        stream = Scorers(config.scorer_config)(stream)
-    if config.dedup and config.compare:
-        from toolkit.compare.step import CompareVersions
-
-        stream = CompareVersions(batch=len(docs) or 1, source_langs=config.scorer_config.source_langs)(stream)
-    return _light(list(Quality()(stream)))
-
-
-def _whole(args: tuple[RunConfig, list[Document], bool]) -> list[Document]:
-    """Worker: every stage of one clustering batch, the scorers in their own batches (cut where
-    one process cuts them: they divide the clustering batch). ``keep_sig``: leave the
-    signatures for the index check that follows in the client."""
-    config, docs, keep_sig = args
-    out = _clustered(config, docs)
-    size = config.scorer_config.batch if config.scorers else len(out) or 1
-    done = [d for c in _chunks(out, size) for d in _finish((config, c))]
-    if not keep_sig:
-        for d in done:
-            d.cache.pop("copy_sig", None)
-    return done
-
-
-def _fused(config: RunConfig) -> bool:
-    """Whether a clustering batch can go through every stage on one worker: the scorers'
-    batches (and the comparison's) must then fall inside it, as they do in one process."""
-    if not (config.dedup and config.dedup_batch):
-        return False
-    return not config.scorers or config.dedup_batch % config.scorer_config.batch == 0
+def _one_thread_blas() -> None:
+    for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+        # one BLAS thread per worker: the workers already fill the CPUs (inherited by the forkserver)
+        os.environ.setdefault(var, "1")
 
 
 class SerialExecutor:
     name = "serial"
 
-    def run(self, config: RunConfig, docs: Iterable[Document], **dedup: Any) -> Iterator[Document]:
-        from toolkit.pipeline import Pipeline, default_steps
-
-        yield from Pipeline(default_steps(config, **dedup))(docs)
+    def run(self, steps: Sequence[Step], docs: Iterable[Document]) -> Iterator[Document]:
+        yield from chain(steps, docs)
 
 
 class LocalExecutor:
-    """A process pool over batches: ``workers`` processes (default: the CPUs this process may use)."""
+    """A process pool: ``workers`` processes (default: the CPUs this process may use), ``batch``
+    documents a task where no step sets the unit."""
 
     name = "local"
 
     def __init__(self, workers: int | None = None, batch: int = 250) -> None:
         self.workers = workers or len(os.sched_getaffinity(0))
-        self.batch = batch  # documents per task sent to a worker
+        self.batch = batch
 
-    def run(self, config: RunConfig, docs: Iterable[Document], **dedup: Any) -> Iterator[Document]:
+    def run(self, steps: Sequence[Step], docs: Iterable[Document]) -> Iterator[Document]:
         import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
 
-        if config.dedup and config.dedup_batch is None:
-            # clustering without a batch size takes the whole input at once: nothing to stream
-            yield from SerialExecutor().run(config, docs, **dedup)
-            return
-        size = config.dedup_batch if config.dedup and config.dedup_batch else self.batch
+        segments = plan(steps)
+        remote = [s for s in segments if s.remote]
         stream = iter(docs)
-        head = list(itertools.islice(stream, 2 * size))
-        if len(head) < 2 * size:
-            # under two batches: starting worker processes (and their models) costs more than it saves
-            yield from SerialExecutor().run(config, head, **dedup)
+        first = (remote[0].unit or self.batch) if remote else 0
+        head = list(itertools.islice(stream, 2 * first))
+        if not remote or len(head) < 2 * first:
+            # under two tasks: starting worker processes (and their models) costs more than it saves
+            yield from chain(steps, itertools.chain(head, stream))
             return
-        for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
-            # one BLAS thread per worker: the workers already fill the CPUs (inherited by the forkserver)
-            os.environ.setdefault(var, "1")
+        _one_thread_blas()
         ctx = multiprocessing.get_context("forkserver")
-        window = 2 * self.workers
-        # a clustering batch goes to one worker whole; the index (shared state, in batch order) stays here
-        index = dedup.get("index")
         with ProcessPoolExecutor(self.workers, mp_context=ctx, initializer=_watch_parent,
                                  initargs=(os.getpid(),)) as pool:  # fmt: skip
-            if _fused(config):
-                # one task per clustering batch: each document crosses to a worker and back once
-                jobs = ((config, c, index is not None) for c in _chunks(itertools.chain(head, stream), size))
-                parts = _checked(bounded_map(lambda job: pool.submit(_whole, job), jobs, window), config, **dedup)
-                yield from _light_stream(d for part in parts for d in part)
-                return
-            tasks = ((config, c) for c in _chunks(itertools.chain(head, stream), size))
-            batches = _checked(bounded_map(lambda job: pool.submit(_prepare, job), tasks, window), config, **dedup)
-            clustered = (d for part in batches for d in part)
-            score_batch = config.scorer_config.batch if config.scorers else self.batch
-            # the scorers' batches are cut from the stream exactly where one process cuts them
-            tasks = ((config, c) for c in _chunks(_light_stream(clustered), score_batch))
-            for part in bounded_map(lambda job: pool.submit(_finish, job), tasks, window):
-                yield from part
 
+            def submit(task: Any) -> Any:
+                return pool.submit(run_segment, task)
 
-def _checked(batches: Iterable[list[Document]], config: RunConfig, **dedup: Any) -> Iterator[list[Document]]:
-    """The batches in order, each checked against the index first when there is one."""
-    from toolkit.dedup.cluster import check_index
-
-    index = dedup.get("index")
-    for batch in batches:
-        if index is not None:
-            check_index(batch, index, config.dedup_config, dedup.get("added"), dedup.get("dry_run", False))
-        yield batch
-
-
-def _light_stream(docs: Iterable[Document]) -> Iterator[Document]:
-    for d in docs:
-        d.cache.pop("norm", None)
-        d.cache.pop("copy_sig", None)
-        yield d
-
-
-def _prepare_partition(args: tuple[RunConfig, list[Document]]) -> list[Document]:
-    """Dask task: normalise, identify languages and compute each document's clustering features."""
-    from toolkit.text.normalize import norm_of
-
-    config, docs = args
-    out = _languages(config, docs)
-    if config.dedup:
-        from toolkit.dedup.features import features_batch
-
-        live = [d for d in out if d.ok]
-        feats = features_batch([norm_of(d).text for d in live], [d.lang for d in live])
-        for d, f in zip(live, feats, strict=True):
-            d.cache["features"] = f
-    return _light(out)
+            yield from _distributed(segments, itertools.chain(head, stream), submit, 2 * self.workers, self.batch)
 
 
 class SchedulerUnreachable(RuntimeError):
@@ -229,10 +207,8 @@ class SchedulerUnreachable(RuntimeError):
 
 
 class DaskExecutor:
-    """The pipeline on a Dask cluster: per-document stages map over partitions on the workers.
-    Without a batch size, clustering joins every partition's signatures and features on the
-    client, so a story split across partitions ends in one cluster, with the id a run in one
-    process gives it; with one, each clustering batch is clustered whole on a worker."""
+    """The steps on a Dask cluster (``scheduler``, or a LocalCluster of ``workers``), planned as
+    the process pool plans them; ``partition`` documents a task where no step sets the unit."""
 
     name = "dask"
 
@@ -254,8 +230,7 @@ class DaskExecutor:
                 raise SchedulerUnreachable(f"cannot reach the Dask scheduler at {self.scheduler}: {exc}") from None
             self.info = f"scheduler {self.scheduler}, {len(client.scheduler_info()['workers'])} workers"
             return client, None
-        for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
-            os.environ.setdefault(var, "1")
+        _one_thread_blas()
         cluster = LocalCluster(  # type: ignore[no-untyped-call]
             n_workers=self.workers, threads_per_worker=1, processes=True, host="127.0.0.1",
             dashboard_address=None, silence_logs=40,
@@ -263,50 +238,14 @@ class DaskExecutor:
         self.info = f"local Dask cluster on 127.0.0.1, {self.workers} workers"
         return Client(cluster, set_as_default=False), cluster  # type: ignore[no-untyped-call]
 
-    def run(self, config: RunConfig, docs: Iterable[Document], **dedup: Any) -> Iterator[Document]:
+    def run(self, steps: Sequence[Step], docs: Iterable[Document]) -> Iterator[Document]:
         client, cluster = self._client()
         try:
-            # every partition is submitted at once; clustering (here) takes them in order as they
-            # finish, and each scorer batch is submitted as soon as it is clustered, so the
-            # workers score batch k while this process clusters batch k + 1
+            # tasks are sent as the documents are read, a few per worker ahead, so neither the
+            # client nor the scheduler holds the whole input
             window = 2 * max(1, len(client.scheduler_info().get("workers", {})))
-            stream: Iterable[Document]
-
-            # partitions are sent as they are read, a few per worker ahead, so neither the client
-            # nor the scheduler holds the whole input
-            def submit(fn: Callable[[Any], Any]) -> Callable[[Any], Any]:
-                return partial(client.submit, fn, pure=False)
-
-            if _fused(config):
-                index = dedup.get("index")
-                jobs = ((config, p, index is not None) for p in _chunks(docs, config.dedup_batch or 1))
-                parts = _checked(bounded_map(submit(_whole), jobs, window), config, **dedup)
-                yield from _light_stream(d for part in parts for d in part)
-                return
-            if config.dedup and config.dedup_batch:
-                # clustering batches are independent: each is prepared and clustered on one worker;
-                # only the index, shared and in batch order, is checked here
-                tasks = ((config, p) for p in _chunks(docs, config.dedup_batch))
-                parts = _checked(bounded_map(submit(_prepare), tasks, window), config, **dedup)
-                stream = (d for part in parts for d in part)
-            else:
-                parts = bounded_map(
-                    submit(_prepare_partition), ((config, p) for p in _chunks(docs, self.partition)), window
-                )
-                stream = (d for part in parts for d in part)
-                if config.dedup:
-                    from toolkit.dedup.cluster import Dedup
-
-                    # the whole input is one clustering batch: joined here from every partition
-                    stream = Dedup(config.dedup_config, batch_size=None, **dedup)(stream)
-            size = config.scorer_config.batch if config.scorers else self.partition
-            pending: deque[Any] = deque()
-            for chunk in _chunks(_light_stream(stream), size):
-                pending.append(client.submit(_finish, (config, chunk), pure=False))
-                while pending and pending[0].done():
-                    yield from pending.popleft().result()
-            while pending:
-                yield from pending.popleft().result()
+            submit = partial(client.submit, run_segment, pure=False)
+            yield from _distributed(plan(steps), docs, submit, window, self.partition)
         finally:
             client.close()
             if cluster is not None:

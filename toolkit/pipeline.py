@@ -1,15 +1,19 @@
-"""The pipeline: steps that annotate a stream of documents.
+"""The pipeline: steps that annotate a stream of documents, and the one list of them in order.
 
 A step is a callable from an iterable of documents to an iterator of the same documents,
 annotated (the datatrove shape). Steps pass rejected documents through untouched and
-never drop one. Scores are computed by steps; decisions (gates, routing) are made later
-from the scores, in :mod:`toolkit.cli`.
+never drop one. Each declares what it needs and adds (``Document`` field names), how many
+documents it must see together (``batch``: 1, a number, or ``None`` for all), and whether it
+holds state that must stay in one process and see the batches in order (``shared``: the
+index). The runners (:mod:`toolkit.executor`) plan any step list from these declarations
+alone. Scores are computed by steps; decisions (gates, routing) are made later from the
+scores (:mod:`toolkit.gates`).
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -19,7 +23,16 @@ from toolkit.text.normalize import norm_of, normalize
 
 
 class Step(Protocol):
-    name: str
+    @property
+    def name(self) -> str: ...
+    @property
+    def needs(self) -> tuple[str, ...]: ...  # Document fields it reads that an earlier step sets
+    @property
+    def adds(self) -> tuple[str, ...]: ...  # Document fields it sets
+    @property
+    def batch(self) -> int | None: ...  # documents it must see together: 1, a number, None (all)
+    @property
+    def shared(self) -> bool: ...  # holds this process's state and must see every batch, in order
 
     def __call__(self, docs: Iterable[Document]) -> Iterator[Document]: ...
 
@@ -28,6 +41,10 @@ class PerDocument:
     """A step that handles each accepted document on its own."""
 
     name = "step"
+    needs: tuple[str, ...] = ()
+    adds: tuple[str, ...] = ()
+    batch: int | None = 1
+    shared = False
 
     def __call__(self, docs: Iterable[Document]) -> Iterator[Document]:
         for doc in docs:
@@ -43,15 +60,18 @@ class Normalize(PerDocument):
     """Cleaned text with an offset map, for the analysis steps (the original is kept)."""
 
     name = "normalize"
+    adds = ("norm",)
 
     def process(self, doc: Document) -> None:
-        doc.cache["norm"] = normalize(doc.text)
+        doc.norm = normalize(doc.text)
 
 
 class Language(PerDocument):
     """Document and paragraph languages (langdetect, seeded, names masked)."""
 
     name = "language"
+    needs = ("norm",)
+    adds = ("lang", "paragraphs")
 
     def __init__(self, per_paragraph: bool = True, method: str = "exhaustive") -> None:
         self.per_paragraph = per_paragraph
@@ -64,7 +84,6 @@ class Language(PerDocument):
         norm = norm_of(doc)
         text = norm.text
         spans = paragraph_spans(text)
-        doc.cache["paragraphs"] = spans
         if self.method == "sampled":
             res = detect(text)
             doc.lang, doc.lang_prob = res.lang, res.prob
@@ -90,6 +109,8 @@ class Quality(PerDocument):
     """Per-document quality, 0–100, from the findings (MQM-style weights per 1,000 words)."""
 
     name = "quality"
+    needs = ("findings",)
+    adds = ("quality",)
 
     def process(self, doc: Document) -> None:
         doc.quality = quality_score(doc.findings, len(doc.text.split()))
@@ -98,14 +119,16 @@ class Quality(PerDocument):
 def default_steps(
     config: RunConfig, index: Any = None, added: float | None = None, dry_run: bool = False
 ) -> list[Step]:
-    """The stages of a run. ``index``: an open "seen before" index (:func:`toolkit.index.open_index`)
-    that every clustered batch is checked against and added to (``added``: its timestamp)."""
-    from toolkit.dedup.cluster import Dedup
-
+    """The steps of a run, in order: the only list of them. ``index``: an open "seen before"
+    index (:func:`toolkit.index.open_index`) that every clustered batch is checked against and
+    added to (``added``: its timestamp; ``dry_run``: check without adding)."""
     steps: list[Step] = [Normalize(), Language(per_paragraph=config.paragraph_lang, method=config.lang_method)]
     if config.dedup:
-        steps.append(Dedup(config.dedup_config, batch_size=config.dedup_batch, index=index, added=added,
-                           dry_run=dry_run))  # fmt: skip
+        from toolkit.dedup.steps import CheckIndex, Cluster, Features
+
+        steps += [Features(), Cluster(config.dedup_config, config.dedup_batch)]
+        if index is not None:
+            steps.append(CheckIndex(index, config.dedup_config, config.dedup_batch, added, dry_run))
     if config.scorers:
         from toolkit.scorers.run import Scorers
 
@@ -120,7 +143,9 @@ def default_steps(
 
 @dataclass
 class Pipeline:
-    steps: list[Step]
+    """Steps chained in this process: ``Pipeline(steps)(docs)`` yields the annotated documents."""
+
+    steps: Sequence[Step]
 
     def __call__(self, docs: Iterable[Document]) -> Iterator[Document]:
         stream: Iterable[Document] = docs

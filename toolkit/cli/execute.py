@@ -57,7 +57,7 @@ def execute(job: Job) -> None:
     from toolkit.gates import Gates, GateTally, route
     from toolkit.io.readers import InputError, read_inputs, resolve_inputs
     from toolkit.io.writers import write_json
-    from toolkit.pipeline import Summary
+    from toolkit.pipeline import Summary, default_steps
 
     gates = job.gates or Gates()
     tally = GateTally(gates)
@@ -82,7 +82,8 @@ def execute(job: Job) -> None:
             params["index"] = {"backend": idx.kind, **idx.stored}
         summary = Summary(params=params)
         executor = make_executor(job.executor, job.workers, job.scheduler, job.config.dedup_batch or 1000)
-        stream = executor.run(job.config, _chain(first, docs), index=idx, added=job.added, dry_run=job.dry_run)
+        steps = default_steps(job.config, index=idx, added=job.added, dry_run=job.dry_run)
+        stream = executor.run(steps, _chain(first, docs))
         with _Outputs(job) as outs, _progress(job.quiet) as tick:
             for doc in stream:
                 where, _ = route(doc, gates)

@@ -27,6 +27,9 @@ class CompareVersions:
     (``evidence.compared_with`` names the other version, ``evidence.role`` this one's role)."""
 
     name = "compare"
+    needs = ("cluster", "lang", "findings")
+    adds = ("findings", "versions", "comparisons")
+    shared = False
 
     def __init__(
         self, batch: int = 1000, max_versions: int = 8, copy_lines: int = 2, source_langs: tuple[str, ...] = ()
@@ -101,7 +104,7 @@ class CompareVersions:
             _one_translation_per_language(done)
             for roles, res in done:
                 src, other = roles.source, roles.other
-                src.cache.setdefault("comparisons", []).append((other.id, res, roles.kind))
+                src.comparisons.append((other.id, res, roles.kind))
                 src.versions.append(roles.record(src))
                 other.versions.append(roles.record(other))
                 placed = _placed(roles, res)

@@ -6,7 +6,7 @@ cluster evidence; thresholds in :class:`DedupConfig` decide which pairs join.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -48,15 +48,16 @@ def cluster_documents(docs: list[Document], config: DedupConfig | None = None) -
     live = [d for d in docs if d.ok]
     texts = [norm_of(d).text for d in live]
     langs = [d.lang for d in live]
-    if live and all("features" in d.cache for d in live):
+    if live and all(d.features is not None for d in live):
         # computed where the document was prepared (a worker of a distributed run): the same
         # function of the same text, so the clusters are those of a run in one process
-        feats = [d.cache.pop("features") for d in live]
+        feats = [d.features for d in live]
     else:
         feats = features_batch(texts, langs)
     n = len(live)
     for d, f in zip(live, feats, strict=True):
-        d.cache["body_words"] = f.words
+        d.features = None  # used up: the signatures and edges below are what is kept
+        d.body_words = f.words
     # Pass 1: near-verbatim copies only. Their families tell story lines from page chrome:
     # a short line is chrome when it stands in documents of several different families.
     from toolkit.dedup.minhash import signatures
@@ -65,8 +66,8 @@ def cluster_documents(docs: list[Document], config: DedupConfig | None = None) -
     copy_sigs = signatures(copy_sets, cfg.num_perm, cfg.seed)
     for i, d in enumerate(live):
         # kept for the "seen before" index: a document is remembered by its copy signature
-        d.cache["copy_sig"] = copy_sigs[i]
-        d.cache["copy_size"] = len(feats[i].copy) if len(copy_sets[i]) >= cfg.min_shingles else 0
+        d.copy_sig = copy_sigs[i]
+        d.copy_size = len(feats[i].copy) if len(copy_sets[i]) >= cfg.min_shingles else 0
     copy_pairs = lsh_pairs(copy_sets, cfg.lsh_copy, cfg, copy_sigs)
     uf = UnionFind(n)
     copy_edges = _connect(copy_pairs, uf, lambda p: verify_copy(p, feats, cfg))
@@ -198,50 +199,12 @@ def _canonical(members: list[Document]) -> Document:
 
     def key(d: Document) -> tuple[Any, ...]:
         translated = mt[id(d)] or (multilingual and d.lang in mt_langs)
-        complete = d.cache.get("body_words")
+        complete = d.body_words
         if complete is None:
             complete = len(d.text.split())
         return (translated, d.published is None, d.published or "", -complete, d.id)
 
     return min(members, key=key)
-
-
-class Dedup:
-    """Pipeline step: clusters each batch of documents (all of them by default), then, with
-    an index, checks the batch against every earlier one and adds it (``doc.index``)."""
-
-    name = "dedup"
-
-    def __init__(
-        self,
-        config: DedupConfig | None = None,
-        batch_size: int | None = None,
-        index: Any = None,
-        added: float | None = None,
-        dry_run: bool = False,
-    ) -> None:
-        self.config = config or DedupConfig()
-        self.batch_size = batch_size
-        self.index = index
-        self.added = added
-        self.dry_run = dry_run
-
-    def __call__(self, docs: Iterable[Document]) -> Iterator[Document]:
-        batch: list[Document] = []
-        for doc in docs:
-            batch.append(doc)
-            if self.batch_size and len(batch) >= self.batch_size:
-                self._batch(batch)
-                yield from batch
-                batch = []
-        if batch:
-            self._batch(batch)
-            yield from batch
-
-    def _batch(self, batch: list[Document]) -> None:
-        cluster_documents(batch, self.config)
-        if self.index is not None:
-            check_index(batch, self.index, self.config, self.added, self.dry_run)
 
 
 def check_index(
@@ -252,13 +215,13 @@ def check_index(
 
     from toolkit.index import Entry
 
-    live = [d for d in batch if d.ok and "copy_sig" in d.cache]
+    live = [d for d in batch if d.ok and d.copy_sig is not None]
     if not live:
         return
     when = time.time() if added is None else added
     entries = [
         Entry(d.id, d.cluster.id if d.cluster else d.id, d.cluster.canonical if d.cluster else True,
-              d.cache["copy_sig"], int(d.cache["copy_size"]), when)
+              d.copy_sig, d.copy_size, when)
         for d in live
     ]  # fmt: skip
     bands, rows = int(index.stored["bands"]), int(index.stored["rows"])

@@ -134,7 +134,7 @@ class ComparisonsWriter:
         self.count = 0
 
     def write(self, doc: Document) -> None:
-        for other_id, comp, role in doc.cache.get("comparisons", []):
+        for other_id, comp, role in doc.comparisons:
             rec = {"src": doc.id, "tgt": other_id, "relation": role, **comp.summary(), "beads": comp.bead_records(),
                    "src_spans": comp.src.spans, "tgt_spans": comp.tgt.spans}  # fmt: skip
             del rec["type"]

@@ -149,10 +149,20 @@ class Scorers:
     """Pipeline step: findings for every accepted document, with story and source evidence."""
 
     name = "scorers"
+    needs = ("lang", "cluster")
+    adds = ("findings", "lang", "lang_basis")
+    shared = False
 
     def __init__(self, config: ScorerConfig | None = None) -> None:
         self.config = config or ScorerConfig()
+        self.batch = self.config.batch  # stories are pooled per batch
         self.funcs = _family_funcs(self.config)
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {"config": self.config}  # the functions are rebuilt where the step runs
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__init__(state["config"])  # type: ignore[misc]
 
     def __call__(self, docs: Iterable[Document]) -> Iterator[Document]:
         batch: list[Document] = []

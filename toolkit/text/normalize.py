@@ -135,7 +135,7 @@ def _replace_specials(text: str) -> Normalized:
 
 def norm_of(doc: Document) -> Normalized:
     """The document's normalised text, computed once and kept with the document."""
-    norm = doc.cache.get("norm")
+    norm: Normalized | None = doc.norm
     if norm is None:
-        norm = doc.cache["norm"] = normalize(doc.text)
+        norm = doc.norm = normalize(doc.text)
     return norm
