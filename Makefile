@@ -23,19 +23,19 @@ lint: $(STAMP)
 	$(BIN)/mypy toolkit
 
 bench: $(STAMP)  ## the benchmarks and evaluations (bench/README.md)
-	$(BIN)/python bench/segmenters.py
-	$(BIN)/python bench/dedup_eval.py
-	$(BIN)/python bench/dedup_bench.py
-	$(BIN)/python bench/align_eval.py
-	$(BIN)/python bench/align_embedders.py
-	$(BIN)/python bench/align_bench.py
-	$(BIN)/python bench/scorers_eval.py
-	$(BIN)/python bench/scorers_bench.py
-	$(BIN)/python bench/compare_eval.py
-	$(BIN)/python bench/generality.py
-	$(BIN)/python bench/report_bench.py
-	$(BIN)/python bench/ingest_bench.py
-	$(BIN)/python bench/dask_bench.py
+	$(BIN)/python -m bench.quality.segmenters
+	$(BIN)/python -m bench.quality.dedup_eval
+	$(BIN)/python -m bench.speed.dedup_bench
+	$(BIN)/python -m bench.quality.align_eval
+	$(BIN)/python -m bench.quality.align_embedders
+	$(BIN)/python -m bench.speed.align_bench
+	$(BIN)/python -m bench.quality.scorers_eval
+	$(BIN)/python -m bench.speed.scorers_bench
+	$(BIN)/python -m bench.quality.compare_eval
+	$(BIN)/python -m bench.quality.generality
+	$(BIN)/python -m bench.speed.report_bench
+	$(BIN)/python -m bench.speed.ingest_bench
+	$(BIN)/python -m bench.speed.dask_bench
 
 clean:
 	rm -rf out .pytest_cache .mypy_cache .ruff_cache

@@ -1,7 +1,7 @@
 """The clustering dev set: seeds, hand-written versions (fixtures/dedup), DEMETR pseudo-documents
 and generated copy variants of all of them, each with a gold story label.
 
-Run alone to write it as JSONL: .venv/bin/python bench/devset.py > bench/out/devset.jsonl
+Run alone to write it as JSONL: .venv/bin/python -m bench.devset > bench/out/devset.jsonl
 """
 
 from __future__ import annotations

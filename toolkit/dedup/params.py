@@ -24,7 +24,7 @@ class DedupConfig:
     max_bucket: int = 500
     prefilter: float = 0.12
     prefilter_names_same: float = 0.2
-    # verification thresholds, measured on the dev set (bench/dedup_eval.py)
+    # verification thresholds, measured on the dev set (bench/quality/dedup_eval.py)
     copy_containment: float = 0.7
     # Same story in other words. Across languages: name/number overlap × order agreement;
     # in one language, the mean of that and the weighted overlap of rarer words.
@@ -34,7 +34,7 @@ class DedupConfig:
     # Below ``sure``, a pair must also be confirmed by its sentences: sentences with a
     # mutual-best multilingual-embedding match >= ``match``, over the geometric mean of the
     # two sentence counts
-    # (bench/dedup_sweep.py measured these on the dev set).
+    # (bench/quality/dedup_sweep.py measured these on the dev set).
     sure: float = 0.4
     # a pair below ``sure`` joins two clusters only if this share of the pairs between their
     # most complete members (up to ``linkage_members`` a side) verify as well

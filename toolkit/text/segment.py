@@ -1,7 +1,7 @@
 """Paragraph and sentence segmentation with code-point offsets.
 
 Sentences come from the Moses splitting algorithm (``sentence-splitter``), which measured
-best on English and French news of the candidates tried (``bench/segmenters.py``), with
+best on English and French news of the candidates tried (``bench/quality/segmenters.py``), with
 the project's extra non-breaking prefixes from ``toolkit/data/nonbreaking_prefixes/``.
 Spans are recovered by matching the splitter's output back to the text, so offsets are
 exact even though the splitter itself returns strings.

@@ -1,24 +1,21 @@
 """Strict and lax bead P/R/F1 on the gold alignments in ../shared/align_gold (Vecalign's score.py metric).
 
-Usage: python bench/align_eval.py [--sets textberg_test,ntrex_en-fr,...] [--set-param name=value ...]
+Usage: python -m bench.quality.align_eval [--sets textberg_test,ntrex_en-fr,...] [--set-param name=value ...]
 """
 
 from __future__ import annotations
 
 import argparse
 import ast
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from toolkit.align.aligner import align
 from toolkit.align.embed import Embedder
 from toolkit.align.model import AlignConfig
 
-GOLD = Path(__file__).resolve().parent.parent.parent / "shared" / "align_gold"
+GOLD = Path(__file__).resolve().parents[3] / "shared" / "align_gold"
 Bead = tuple[tuple[int, ...], tuple[int, ...]]
 
 

@@ -1,7 +1,7 @@
 """Compare sentence segmenters on hand-split English and French news (fixtures/segmentation).
 
 Prints boundary precision/recall/F1 per segmenter and language, and sentences/s.
-Run: .venv/bin/python bench/segmenters.py
+Run: .venv/bin/python -m bench.quality.segmenters
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def load_gold(path: Path) -> list[list[str]]:

@@ -2,22 +2,17 @@
 
 Prints pairwise precision/recall for copies, ARI for re-translations and for French↔English
 versions, and every merge of two different stories.
-Run: .venv/bin/python bench/dedup_eval.py
+Run: .venv/bin/python -m bench.quality.dedup_eval
 """
 
 from __future__ import annotations
 
 import itertools
-import sys
 from collections import Counter
 from math import comb
-from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from devset import NTREX, SHARED, devset
-
+from bench.devset import NTREX, SHARED, devset
 from toolkit.dedup import DedupConfig, cluster_documents
 from toolkit.document import Document
 from toolkit.pipeline import Language, Normalize

@@ -1,18 +1,13 @@
 """Threshold sweep for story clustering on the dev set (the measurement behind DedupConfig's defaults).
 
-Run: .venv/bin/python bench/dedup_sweep.py
+Run: .venv/bin/python -m bench.quality.dedup_sweep
 """
 
 from __future__ import annotations
 
 import itertools
-import sys
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from dedup_eval import run
-
+from bench.quality.dedup_eval import run
 from toolkit.dedup import DedupConfig
 
 

@@ -3,19 +3,17 @@ against the perturbed English MT. Prints recall on replaced numbers, replaced an
 entities, and how many clean controls (the source against its unperturbed MT) get any
 finding that is not a neutral note.
 
-Usage: python bench/compare_eval.py [--show]
+Usage: python -m bench.quality.compare_eval [--show]
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+ROOT = Path(__file__).resolve().parents[2]
 
 from toolkit.compare.core import compare  # noqa: E402
 

@@ -5,7 +5,7 @@ with republished copies; without ../shared, copies of the seeds and fixtures) cu
 ``--docs``. The baseline, measured in the same run, is the same texts as a plain HTML page
 (escaped, no highlights, no script): the floor any report of these texts costs to open.
 
-Run: .venv/bin/python bench/report_bench.py [--docs 2000]
+Run: .venv/bin/python -m bench.speed.report_bench [--docs 2000]
 """
 
 from __future__ import annotations
@@ -19,8 +19,7 @@ import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+ROOT = Path(__file__).resolve().parents[2]
 from bench.devset import versions  # noqa: E402
 
 OUT = ROOT / "bench" / "out" / "report"

@@ -6,7 +6,7 @@ republished copies); clustering runs in batches of 1,000 as ``wirecheck ingest``
 index. Prints documents/s for each, the 2-worker speed-up over 1 worker and the ratio
 against the local executor, and checks that all runs wrote the same records.
 
-Run: .venv/bin/python bench/dask_bench.py [--docs 50000]
+Run: .venv/bin/python -m bench.speed.dask_bench [--docs 50000]
 """
 
 from __future__ import annotations
@@ -14,17 +14,15 @@ from __future__ import annotations
 import argparse
 import hashlib
 import os
-import sys
 import time
 from pathlib import Path
 
 for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(var, "1")
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+ROOT = Path(__file__).resolve().parents[2]
 
-from bench.ingest_bench import feed_corpus  # noqa: E402
+from bench.speed.ingest_bench import feed_corpus  # noqa: E402
 from toolkit.config import RunConfig  # noqa: E402
 from toolkit.document import Document  # noqa: E402
 

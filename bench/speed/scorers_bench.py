@@ -7,7 +7,7 @@ frequencies through wordfreq's public ``zipf_frequency`` (which tokenises every 
 instead of the frequency dictionaries held in memory. Every pass starts with empty
 word caches (the word lists themselves are loaded once, before timing).
 
-Usage: python bench/scorers_bench.py [--repeat N]
+Usage: python -m bench.speed.scorers_bench [--repeat N]
 """
 
 from __future__ import annotations
@@ -17,8 +17,7 @@ import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+ROOT = Path(__file__).resolve().parents[2]
 
 from toolkit.scorers import lexicon  # noqa: E402
 from toolkit.scorers.base import Context  # noqa: E402

@@ -3,24 +3,19 @@
 Baseline measured in the same run: embedding every run of 1..4 sentences as its own text
 (what Bertalign's and Vecalign's overlap files do) instead of wirecheck's pooled runs.
 
-Usage: OMP_NUM_THREADS=1 python bench/align_bench.py
+Usage: OMP_NUM_THREADS=1 python -m bench.speed.align_bench
 """
 
 from __future__ import annotations
 
 import os
 import statistics
-import sys
 import time
-from pathlib import Path
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from align_eval import GOLD, docs
-
+from bench.quality.align_eval import GOLD, docs
 from toolkit.align.aligner import align
 from toolkit.align.embed import USEEmbedder
 from toolkit.align.model import AlignConfig

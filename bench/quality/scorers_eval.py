@@ -4,19 +4,17 @@ Prints, per scorer family: seeds recall/precision (seed_artefacts.jsonl), DEMETR
 code-mixing and misspellings with the false-flag rate on the clean controls, and false
 flags per 1,000 words on fixtures/clean_news (English news with many rare real names).
 
-Usage: python bench/scorers_eval.py [--show-misses] [--show-false]
+Usage: python -m bench.quality.scorers_eval [--show-misses] [--show-false]
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import sys
 from collections import Counter, defaultdict
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+ROOT = Path(__file__).resolve().parents[2]
 
 from toolkit.config import RunConfig  # noqa: E402
 from toolkit.document import Finding, Severity  # noqa: E402

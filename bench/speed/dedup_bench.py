@@ -2,7 +2,7 @@
 
 Prints docs/s/core for features + signatures + LSH + verification + clusters (one core),
 the naive ``MinHash.update()`` loop measured in the same run, their ratio, and memory per
-document. Run: .venv/bin/python bench/dedup_bench.py [--docs 20000]
+document. Run: .venv/bin/python -m bench.speed.dedup_bench [--docs 20000]
 """
 
 from __future__ import annotations

@@ -8,7 +8,7 @@ republished copies. Prints documents/s of ``wirecheck ingest`` as a user runs it
 start included), the same run without an index (the baseline, measured in the same run),
 and where the time goes, stage by stage, in one process.
 
-Run: .venv/bin/python bench/ingest_bench.py [--docs 5000] [--index-docs 100000]
+Run: .venv/bin/python -m bench.speed.ingest_bench [--docs 5000] [--index-docs 100000]
 """
 
 from __future__ import annotations
@@ -25,8 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+ROOT = Path(__file__).resolve().parents[2]
 from bench.devset import base_documents, copy_variant, versions  # noqa: E402
 
 OUT = ROOT / "bench" / "out" / "ingest"
@@ -125,7 +124,7 @@ def versions_corpus(n: int) -> tuple[list[dict[str, str]], list[dict[str, str]]]
 
 
 def build_index(path: Path, n: int, seen: list[dict[str, str]]) -> float:
-    from bench.dedup_bench import corpus as synthetic
+    from bench.speed.dedup_bench import corpus as synthetic
     from toolkit.config import RunConfig
     from toolkit.dedup.features import features_batch
     from toolkit.dedup.minhash import signatures

@@ -25,7 +25,7 @@ Printed: recall per kind, for the English version alone (single) and with its ot
 (multi), and false flags (findings that are not neutral) per 1,000 words on the clean side: the
 uninjected English alone, and the French, Indian-English and German versions in the multi runs.
 
-Usage: python bench/generality.py [--split dev|heldout|both] [--show KIND]
+Usage: python -m bench.quality.generality [--split dev|heldout|both] [--show KIND]
 """
 
 from __future__ import annotations
@@ -43,7 +43,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 NTREX = ROOT.parent / "shared" / "align_gold" / "ntrex_raw"
 KINDS = ("name", "source_form", "number_format", "typography", "false_friend", "chrome", "dropped")
 

@@ -1,0 +1,1 @@
+"""Quality evaluations: recall, precision, ARI, F1 against gold data."""

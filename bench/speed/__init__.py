@@ -1,0 +1,1 @@
+"""Speed benchmarks: the commands a user runs, each beside its anchor measured in the same run."""
