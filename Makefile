@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint bench clean
+.PHONY: run test test-fast lint bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -14,8 +14,11 @@ $(STAMP): pyproject.toml
 run: $(STAMP)  ## check the embedded seeds, write out/
 	$(BIN)/wirecheck run --out out
 
-test: $(STAMP) lint  ## lint, type-check and run the test suite
+test: $(STAMP) lint  ## lint, type-check and run the whole test suite
 	$(BIN)/python -m pytest
+
+test-fast: $(STAMP)  ## the fast tier: no browser, Redis, Dask or end-to-end command runs
+	$(BIN)/python -m pytest -m "not slow"
 
 lint: $(STAMP)
 	$(BIN)/ruff check toolkit tests bench docs scripts

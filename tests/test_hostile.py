@@ -16,6 +16,9 @@ from toolkit.io.jsonl import too_deep
 from toolkit.io.readers import ReaderOptions, read_jsonl
 from toolkit.scorers.run import score_text
 
+# end to end through the command, a browser, Redis or Dask: the slow tier (make test-fast skips it)
+pytestmark = pytest.mark.slow
+
 GOOD = [
     {"id": "a", "text": "Turkey threatened on Thursday to strike jihadists in Idlib."},
     {"id": "b", "text": "Ankara hosts 3.7 million Syrians, the largest refugee population in the world."},

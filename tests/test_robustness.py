@@ -7,6 +7,7 @@ import io
 import json
 import time
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -71,6 +72,7 @@ def test_scorer_time_grows_linearly() -> None:
     assert large / small < 8 * 2, (small, large)  # 8x the text: linear, with room for a noisy machine
 
 
+@pytest.mark.slow
 def test_a_ten_megabyte_document_is_processed_in_bounded_time() -> None:
     from toolkit.config import RunConfig
     from toolkit.document import Document

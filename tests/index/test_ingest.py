@@ -15,6 +15,9 @@ import pytest
 
 from tests.conftest import SEEDS, run_cli, wirecheck_cmd
 
+# end to end through the command, a browser, Redis or Dask: the slow tier (make test-fast skips it)
+pytestmark = pytest.mark.slow
+
 TEXTS = [p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))]
 
 

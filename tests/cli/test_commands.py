@@ -5,7 +5,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from conftest import FIXTURES, ROOT, SEEDS, run_cli, wirecheck_cmd
+
+# end to end through the command, a browser, Redis or Dask: the slow tier (make test-fast skips it)
+pytestmark = pytest.mark.slow
 
 HEAVY = ("langdetect", "datasketch", "sacrebleu", "numpy", "sentence_splitter", "orjson", "rich.progress")
 

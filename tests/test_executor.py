@@ -14,6 +14,9 @@ from tests.conftest import SEEDS, run_cli
 from toolkit.config import RunConfig
 from toolkit.document import Document
 
+# end to end through the command, a browser, Redis or Dask: the slow tier (make test-fast skips it)
+pytestmark = pytest.mark.slow
+
 distributed = pytest.importorskip("distributed", reason="the dask extra: pip install 'wirecheck[dask]'")
 
 

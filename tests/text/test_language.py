@@ -6,13 +6,11 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import FIXTURES
 
 from toolkit.text.language import UNDETERMINED, detect, detect_fast
 
-SAMPLES = [
-    json.loads(line)
-    for line in (Path(__file__).resolve().parent.parent / "fixtures" / "lang_samples.jsonl").read_text().splitlines()
-]
+SAMPLES = [json.loads(line) for line in (FIXTURES / "lang_samples.jsonl").read_text().splitlines()]
 
 
 @pytest.mark.parametrize("method", [detect, detect_fast], ids=["sampled", "exhaustive"])

@@ -5,13 +5,14 @@ import json
 from pathlib import Path
 
 import pytest
+from conftest import FIXTURES
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from toolkit.io.files import first_line_title
 from toolkit.io.readers import InputError, ReaderOptions, read_inputs, read_jsonl
 
-FIX = Path(__file__).resolve().parent.parent / "fixtures"
+FIX = FIXTURES
 
 
 def jsonl(data: bytes, **kw: object) -> list:  # type: ignore[type-arg]

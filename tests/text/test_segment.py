@@ -1,12 +1,11 @@
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
+from conftest import FIXTURES
 
 from toolkit.text.segment import paragraph_spans, sentence_spans, split_sentences
 
-FIX = Path(__file__).resolve().parent.parent / "fixtures" / "segmentation"
+FIX = FIXTURES / "segmentation"
 
 
 def gold(lang: str) -> list[list[str]]:

@@ -15,6 +15,9 @@ from tests.conftest import ROOT, require, run_cli
 from toolkit.report.fixes import clean, patch
 from toolkit.report.html import _segments
 
+# end to end through the command, a browser, Redis or Dask: the slow tier (make test-fast skips it)
+pytestmark = pytest.mark.slow
+
 XSS = ["<script>alert(1)</script>", "<img src=x onerror=alert(1)>"]
 
 
