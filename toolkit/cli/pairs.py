@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Optional, TextIO
+from typing import Annotated, Any, Optional, TextIO
 
 import typer
 
@@ -80,21 +80,14 @@ def align(
     output: OutputArg = "-",
 ) -> None:
     """Align the sentences of two versions of a story and print the beads."""
-    import orjson
-
     from toolkit.align.aligner import align_texts
     from toolkit.align.model import AlignConfig
 
     texts = [read_text_file(p) for p in (source, target)]
     src, tgt, res = align_texts(texts[0], texts[1], src_lang, tgt_lang, AlignConfig(mode=mode.value), presplit)
-    with text_output(output) as out:
-        if fmt is PairFormat.jsonl:
-            for b in res.beads:
-                rec = {**b.to_dict(), "src_text": " ".join(src[i] for i in b.src),
-                       "tgt_text": " ".join(tgt[j] for j in b.tgt)}  # fmt: skip
-                out.write(orjson.dumps(rec).decode() + "\n")
-        else:
-            print_beads(src, tgt, res, out)
+    records = ({**b.to_dict(), "src_text": " ".join(src[i] for i in b.src), "tgt_text": " ".join(tgt[j] for j in b.tgt)}
+               for b in res.beads)  # fmt: skip
+    _emit(output, fmt, records, lambda out: print_beads(src, tgt, res, out))
     for note in res.notes:
         say(f"wirecheck: {note}")
 
@@ -116,15 +109,21 @@ def compare_cmd(
     output: OutputArg = "-",
 ) -> None:
     """Compare two versions of a story: aligned pairs with sacrebleu scores, and where they disagree."""
-    import orjson
-
     from toolkit.compare.core import compare
 
     texts = [read_text_file(p) for p in (source, target)]
     res = compare(texts[0], texts[1], src_lang, tgt_lang, None if mode is CompareMode.auto else mode.value, presplit)
+    records = [res.summary(), *res.bead_records(), *res.finding_records()]
+    _emit(output, fmt, records, lambda out: print_comparison(res, out))
+
+
+def _emit(output: str, fmt: PairFormat, records: Iterable[dict[str, Any]], table: Callable[[TextIO], None]) -> None:
+    """JSON lines, or the table, to ``--output``."""
+    import orjson
+
     with text_output(output) as out:
         if fmt is PairFormat.jsonl:
-            for rec in [res.summary(), *res.bead_records(), *res.finding_records()]:
+            for rec in records:
                 out.write(orjson.dumps(rec).decode() + "\n")
         else:
-            print_comparison(res, out)
+            table(out)
