@@ -17,8 +17,8 @@ from typing import Any
 import numpy as np
 
 from bench.quality.align_eval import GOLD, docs, evaluate
-from toolkit.align.embed import Embedder, USEEmbedder
 from toolkit.align.model import AlignConfig
+from toolkit.text.embed import Embedder, USEEmbedder
 
 
 class E5Embedder:

@@ -12,8 +12,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from toolkit.align.aligner import align
-from toolkit.align.embed import Embedder
 from toolkit.align.model import AlignConfig
+from toolkit.text.embed import Embedder
 
 GOLD = Path(__file__).resolve().parents[3] / "shared" / "align_gold"
 Bead = tuple[tuple[int, ...], tuple[int, ...]]

@@ -17,8 +17,8 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 from bench.quality.align_eval import GOLD, docs
 from toolkit.align.aligner import align
-from toolkit.align.embed import USEEmbedder
 from toolkit.align.model import AlignConfig
+from toolkit.text.embed import USEEmbedder
 
 
 def news_pairs() -> list[tuple[list[str], list[str]]]:

@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 from toolkit.scorers import lexicon  # noqa: E402
 from toolkit.scorers.base import Context  # noqa: E402
-from toolkit.scorers.run import FAMILIES, ScorerConfig, _family_funcs, score_context  # noqa: E402
+from toolkit.scorers.run import FAMILIES, ScorerConfig, family_funcs, score_context  # noqa: E402
 
 
 def corpus() -> list[str]:
@@ -45,7 +45,7 @@ def clear_caches() -> None:
 
 
 def rate(docs: list[str], families: tuple[str, ...]) -> float:
-    funcs = _family_funcs(ScorerConfig(families=families))
+    funcs = family_funcs(ScorerConfig(families=families))
     clear_caches()
     t0 = time.perf_counter()
     for text in docs:

@@ -11,9 +11,9 @@ import pytest
 from conftest import FIXTURES, ROOT, run_cli
 
 from toolkit.align.aligner import align, align_texts
-from toolkit.align.embed import default_embedder, run_embeddings
 from toolkit.align.model import AlignConfig, Bead
 from toolkit.text.boilerplate import boilerplate_flags
+from toolkit.text.embed import default_embedder, run_embeddings
 from toolkit.text.segment import sentence_spans
 
 FR = [
@@ -296,7 +296,7 @@ def test_paragraph_boundaries_are_hard_anchors() -> None:
 
 
 def test_a_full_embedding_cache_never_loses_a_sentence_it_is_asked_for() -> None:
-    from toolkit.align.embed import USEEmbedder
+    from toolkit.text.embed import USEEmbedder
 
     emb = USEEmbedder(cache_size=4)
     first = emb.encode(["Turkey warned Russia.", "Ankara spoke.", "Talks resume."])

@@ -18,9 +18,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from toolkit.align.embed import Embedder, default_embedder, run_embeddings, supports
 from toolkit.align.evidence import anchor_items, char_items, cognate_items, csr
 from toolkit.align.model import AlignConfig, Alignment, Bead, Sides
+from toolkit.text.embed import Embedder, default_embedder, run_embeddings, supports
 
 
 def _kind(a: int, b: int) -> str:

@@ -13,7 +13,6 @@ alignment kernel counts the items two sentences share:
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Callable, Iterable
 
 import numpy as np
@@ -21,14 +20,9 @@ import regex
 import xxhash
 
 from toolkit.text.numbers import find_numbers
+from toolkit.text.words import fold
 
 _WORD = regex.compile(r"\p{L}[\p{L}\p{M}'’\-]*")
-
-
-def fold(word: str) -> str:
-    """Lower case without accents: a spelling that survives translation (Genève ~ geneve)."""
-    decomposed = unicodedata.normalize("NFKD", word.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def anchor_items(sentence: str, lang: str) -> set[str]:

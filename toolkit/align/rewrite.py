@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from toolkit.align.embed import Embedder, default_embedder, supports
 from toolkit.align.evidence import anchor_items
 from toolkit.align.model import AlignConfig, Alignment, Bead, Sides
 from toolkit.text.boilerplate import boilerplate_flags
+from toolkit.text.embed import Embedder, default_embedder, supports
 
 
 def _anchor_dice(src: list[str], tgt: list[str], src_lang: str, tgt_lang: str) -> np.ndarray:

@@ -207,7 +207,7 @@ def _rewrite_filter(
     """Versions move facts between sentences (a rewrite, a translator's merged or split
     sentences): a name or number is a mismatch only when the other version has it nowhere.
     In one language a different spelling of it there is a variant."""
-    from toolkit.scorers.base import WORD
+    from toolkit.text.words import WORD
 
     words = {k: {bare(m.group()) for m in WORD.finditer(side.text)} for k, side in
              (("src", src), ("tgt", tgt))}  # fmt: skip

@@ -9,8 +9,8 @@ from collections.abc import Sequence
 import regex
 
 from toolkit.compare.words import Issue
-from toolkit.scorers.base import WORD
 from toolkit.text.numbers import find_numbers, number_words
+from toolkit.text.words import WORD
 
 _MILITARY = regex.compile(r"^([01]\d|2[0-3])([0-5]\d)$")
 

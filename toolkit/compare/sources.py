@@ -20,8 +20,7 @@ from toolkit.compare.names import (
     unmatched_acronyms,
 )
 from toolkit.compare.words import ELISION, OPENERS, Issue, bare, fold
-from toolkit.scorers.base import WORD
-from toolkit.scorers.lexicon import zipf
+from toolkit.text.words import WORD, zipf
 
 NAME_RARE = 2.3  # a target spelling less frequent than this in the target lists is not an established one
 

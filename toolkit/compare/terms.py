@@ -9,7 +9,7 @@ from importlib import resources
 import regex
 
 from toolkit.compare.words import Issue, fold
-from toolkit.scorers.base import WORD
+from toolkit.text.words import WORD
 
 
 @lru_cache(maxsize=16)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import regex
 
-from toolkit.align.evidence import fold as _fold
+from toolkit.text.words import fold as _fold
 
 Issue = tuple[str, str, str, str | None, int, int]  # side, code, message, fix, start, end
 

@@ -132,7 +132,7 @@ class Sentences:
     """Sentence embeddings of the batch's documents, computed only when a pair needs them."""
 
     def __init__(self, docs: list[Document], cfg: DedupConfig) -> None:
-        from toolkit.align.embed import default_embedder
+        from toolkit.text.embed import default_embedder
 
         self.docs, self.cfg = docs, cfg
         self.embedder = default_embedder()

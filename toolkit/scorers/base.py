@@ -7,11 +7,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 
-import regex
-
 from toolkit.document import Finding, Severity
+from toolkit.text.words import WORD
 
-WORD = regex.compile(r"\p{L}[\p{L}\p{M}]*(?:['’\-]\p{L}[\p{L}\p{M}]*)*")
 _OPENERS = '.!?"“«‘(:•–—-*'
 DEFAULT_SOURCE_LANGS = ("fr", "de", "es", "it", "pt", "nl")
 

@@ -15,8 +15,8 @@ import regex
 
 from toolkit.document import Finding, Severity
 from toolkit.scorers.base import Context
-from toolkit.scorers.lexicon import zipf
 from toolkit.text.numbers import Number, find_numbers
+from toolkit.text.words import zipf
 
 _HEAD = regex.compile(r"\s+([\p{L}\-]+)\s+([\p{L}\-]+)")
 _STOP = frozenset(

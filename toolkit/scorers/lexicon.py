@@ -1,8 +1,11 @@
-"""Word frequencies (wordfreq's Zipf scale: 0 = never seen, 3 = once per million words, 7 = "the")."""
+"""Spelling neighbours: the strings one edit from a word, the most frequent of them, edit distance
+(frequencies from :mod:`toolkit.text.words`)."""
 
 from __future__ import annotations
 
 from functools import lru_cache
+
+from toolkit.text.words import zipf_table
 
 _LETTERS = "abcdefghijklmnopqrstuvwxyzàâäçéèêëîïôöûùüÿñáíóúßãõœæ'"
 # The longest token that edit-distance work looks at. One edit of an n-letter word is ~60n
@@ -10,46 +13,6 @@ _LETTERS = "abcdefghijklmnopqrstuvwxyzàâäçéèêëîïôöûùüÿñáíóú
 # base64 blob, a hostile record) took 11 GB. No misspelt word or name is anywhere near this long
 # (German compounds run to ~40 letters).
 MAX_EDIT_LEN = 40
-
-
-@lru_cache(maxsize=16)
-def _freqs(lang: str) -> dict[str, float]:
-    from wordfreq import available_languages, get_frequency_dict
-
-    if lang not in available_languages():
-        return {}
-    return get_frequency_dict(lang)
-
-
-def has_lang(lang: str) -> bool:
-    return bool(_freqs(lang))
-
-
-@lru_cache(maxsize=16)
-def _zipfs(lang: str) -> dict[str, float]:
-    # wordfreq's frequencies, converted once to the Zipf scale (in numpy: this runs in every
-    # worker process at start, a million words over the source languages)
-    import numpy as np
-
-    freqs = _freqs(lang)
-    values = np.fromiter(freqs.values(), dtype=np.float64, count=len(freqs))
-    return dict(zip(freqs, np.round(np.log10(values) + 9.0, 2).tolist(), strict=True))
-
-
-def zipf_table(lang: str) -> dict[str, float]:
-    """Every word's Zipf frequency in ``lang`` (a missing word: 0.0), for loops over tokens."""
-    return _zipfs(lang)
-
-
-def zipf(word: str, lang: str) -> float:
-    """Zipf frequency of a lower-case word (0.0 when unknown)."""
-    return _zipfs(lang).get(word, 0.0)
-
-
-@lru_cache(maxsize=16)
-def top_words(lang: str, min_zipf: float) -> frozenset[str]:
-    """The words of a language at or above a Zipf frequency (its function words at 6)."""
-    return frozenset(w for w, z in _zipfs(lang).items() if z >= min_zipf)
 
 
 def edits1(word: str) -> set[str]:
@@ -83,7 +46,7 @@ def best_neighbour(word: str, lang: str, min_zipf: float) -> tuple[str, float] |
     """The most frequent word one edit from ``word`` with a Zipf frequency of at least ``min_zipf``."""
     if len(word) > MAX_EDIT_LEN:
         return None
-    zipfs = _zipfs(lang)
+    zipfs = zipf_table(lang)
     best: tuple[str, float] | None = None
     for cand in edits1(word):
         z = zipfs.get(cand)

@@ -19,7 +19,8 @@ from functools import lru_cache
 
 from toolkit.document import Finding, Severity
 from toolkit.scorers.base import Context, Token, match_case
-from toolkit.scorers.lexicon import MAX_EDIT_LEN, best_neighbour, damerau, edits1, zipf
+from toolkit.scorers.lexicon import MAX_EDIT_LEN, best_neighbour, damerau, edits1
+from toolkit.text.words import zipf
 
 RARE = 2.3  # below this a word is rare enough to be a typo (wordfreq keeps common typos at 1-2)
 UNKNOWN = 0.5
@@ -274,7 +275,7 @@ def _compound_variants(ctx: Context) -> list[Finding]:
 
 def story_words(text: str) -> Counter[str]:
     """Capitalised words of one version, for the story's evidence (a light regex pass: no tokens kept)."""
-    from toolkit.scorers.base import WORD
+    from toolkit.text.words import WORD
 
     out: Counter[str] = Counter()
     for m in WORD.finditer(text):

@@ -38,7 +38,7 @@ class ScorerConfig:
         return {**asdict(self), "wordfreq": version("wordfreq")}
 
 
-def _family_funcs(cfg: ScorerConfig) -> list[tuple[str, Callable[[Context], list[Finding]]]]:
+def family_funcs(cfg: ScorerConfig) -> list[tuple[str, Callable[[Context], list[Finding]]]]:
     from toolkit.scorers import boilerplate, facts, names, numbers, rules, typography, untranslated
 
     extra: dict[str, Any] = {}
@@ -69,7 +69,7 @@ def _family_funcs(cfg: ScorerConfig) -> list[tuple[str, Callable[[Context], list
 def check_config(cfg: ScorerConfig) -> None:
     """Load what ``cfg`` names (glossary, rule packs) now: a bad file raises ValueError here,
     before a run opens its outputs."""
-    _family_funcs(cfg)
+    family_funcs(cfg)
 
 
 def score_context(ctx: Context, funcs: list[tuple[str, Callable[[Context], list[Finding]]]]) -> list[Finding]:
@@ -98,7 +98,7 @@ def score_text(text: str, lang: str = "en", config: ScorerConfig | None = None, 
     """Findings for one text (the Python face of ``wirecheck score`` for a single document)."""
     cfg = config or ScorerConfig()
     ctx = Context(text, lang, cfg.source_langs, **ctx_args)
-    return score_context(ctx, for_language(_family_funcs(cfg), lang, cfg.source_langs))
+    return score_context(ctx, for_language(family_funcs(cfg), lang, cfg.source_langs))
 
 
 def _source_langs(doc: Document, cfg: ScorerConfig) -> tuple[str, ...]:
@@ -156,7 +156,7 @@ class Scorers:
     def __init__(self, config: ScorerConfig | None = None) -> None:
         self.config = config or ScorerConfig()
         self.batch = self.config.batch  # stories are pooled per batch
-        self.funcs = _family_funcs(self.config)
+        self.funcs = family_funcs(self.config)
 
     def __getstate__(self) -> dict[str, Any]:
         return {"config": self.config}  # the functions are rebuilt where the step runs

@@ -20,7 +20,7 @@ import regex
 
 from toolkit.document import Finding, Severity
 from toolkit.scorers.base import Context, Token
-from toolkit.scorers.lexicon import has_lang, top_words, zipf, zipf_table
+from toolkit.text.words import has_lang, top_words, zipf, zipf_table
 
 GAP = 2.0  # Zipf points the word is more frequent in the source language
 SOURCE_MIN = 3.0  # the word is common there
