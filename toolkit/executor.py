@@ -15,10 +15,13 @@ tasks is in flight, so memory stays bounded by the unit.
 from __future__ import annotations
 
 import itertools
+import multiprocessing
 import os
+import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import partial
 from typing import Any, TypeVar
@@ -114,7 +117,6 @@ def run_segment(args: tuple[list[Step], list[Document], frozenset[str]]) -> list
 def _watch_parent(pid: int) -> None:
     """Worker initialiser: exit when the process that started the pool is gone (killed with
     SIGKILL, its pool cannot say goodbye; a worker holding a model must not outlive it)."""
-    import threading
 
     def watch() -> None:
         while True:
@@ -179,8 +181,6 @@ class LocalExecutor:
         self.batch = batch
 
     def run(self, steps: Sequence[Step], docs: Iterable[Document]) -> Iterator[Document]:
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
 
         segments = plan(steps)
         remote = [s for s in segments if s.remote]

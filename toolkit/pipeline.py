@@ -17,9 +17,15 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from toolkit.config import RunConfig, signature
+from toolkit.compare.step import CompareVersions
+from toolkit.config import RunConfig, seeds_dir, signature
+from toolkit.dedup.steps import CheckIndex, Cluster, Features
 from toolkit.document import Document, quality_score
+from toolkit.io.readers import read_inputs
+from toolkit.scorers.run import Scorers
+from toolkit.text.language import Evidence, detect, evidence
 from toolkit.text.normalize import norm_of, normalize
+from toolkit.text.segment import paragraph_spans
 
 
 class Step(Protocol):
@@ -78,8 +84,6 @@ class Language(PerDocument):
         self.method = method
 
     def process(self, doc: Document) -> None:
-        from toolkit.text.language import Evidence, detect, evidence
-        from toolkit.text.segment import paragraph_spans
 
         norm = norm_of(doc)
         text = norm.text
@@ -124,18 +128,12 @@ def default_steps(
     added to (``added``: its timestamp; ``dry_run``: check without adding)."""
     steps: list[Step] = [Normalize(), Language(per_paragraph=config.paragraph_lang, method=config.lang_method)]
     if config.dedup:
-        from toolkit.dedup.steps import CheckIndex, Cluster, Features
-
         steps += [Features(), Cluster(config.dedup_config, config.dedup_batch)]
         if index is not None:
             steps.append(CheckIndex(index, config.dedup_config, config.dedup_batch, added, dry_run))
     if config.scorers:
-        from toolkit.scorers.run import Scorers
-
         steps.append(Scorers(config.scorer_config))
     if config.dedup and config.compare:
-        from toolkit.compare.step import CompareVersions
-
         steps.append(CompareVersions(batch=config.scorer_config.batch, source_langs=config.scorer_config.source_langs))
     steps.append(Quality())
     return steps
@@ -224,8 +222,6 @@ def run(
     with ``index`` (``toolkit.index.open_index(path_or_url, config.index_params())``) it is
     ``wirecheck ingest``'s.
     """
-    from toolkit.config import seeds_dir
-    from toolkit.io.readers import read_inputs
 
     config = config or RunConfig()
     if docs is None:

@@ -18,9 +18,14 @@ from __future__ import annotations
 
 import numpy as np
 
+from toolkit.align.dp import anchor_chain, band_dp
 from toolkit.align.evidence import anchor_items, char_items, cognate_items, csr
 from toolkit.align.model import AlignConfig, Alignment, Bead, Sides
+from toolkit.align.rewrite import align_rewrite
 from toolkit.text.embed import Embedder, default_embedder, run_embeddings, supports
+from toolkit.text.language import detect_fast
+from toolkit.text.normalize import normalize
+from toolkit.text.segment import sentence_spans
 
 
 def _kind(a: int, b: int) -> str:
@@ -56,7 +61,6 @@ def _band(s1: np.ndarray, t1: np.ndarray, n: int, m: int, cfg: AlignConfig) -> t
     hi = np.full(n + 1, m, dtype=np.int64)
     if (n + 1) * (m + 1) <= cfg.full_grid:
         return lo, hi
-    from toolkit.align.dp import anchor_chain
 
     k = min(cfg.topk, m)
     ii: list[np.ndarray] = []
@@ -150,8 +154,6 @@ def align(
         res.notes.append(f"paragraph counts differ ({len(ps)} vs {len(pt)}): aligned as one block")
         return res
     if cfg.mode == "rewrite":
-        from toolkit.align.rewrite import align_rewrite
-
         return align_rewrite(Sides(src, tgt, src_lang, tgt_lang), cfg, embedder)
     if cfg.mode != "translation":
         raise ValueError(f"unknown alignment mode {cfg.mode!r} (translation or rewrite)")
@@ -228,7 +230,6 @@ def align_translation(sides: Sides, cfg: AlignConfig, embedder: Embedder | None 
     p = np.array(
         [cfg.skip, cfg.margin, cfg.knn, cfg.w_len, cfg.w_anchor, cfg.w_chars, cfg.w_many, cfg.size], dtype=np.float64
     )
-    from toolkit.align.dp import band_dp
 
     types, ends_i, ends_j = band_dp(
         _pad_runs(s_dp, n), _pad_runs(t_dp, m), lo, hi, len_src, len_tgt, ratio,
@@ -252,9 +253,6 @@ def split_with_offsets(
     text: str, lang: str | None = None, presplit: bool = False
 ) -> tuple[list[str], list[tuple[int, int]], str]:
     """Sentences of the normalised text, their (start, end) in the original ``text``, and the language."""
-    from toolkit.text.language import detect_fast
-    from toolkit.text.normalize import normalize
-    from toolkit.text.segment import sentence_spans
 
     norm = normalize(text)
     if lang is None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from toolkit.align.aligner import align, split_with_offsets
@@ -14,6 +15,7 @@ from toolkit.compare.numbers import number_keys
 from toolkit.compare.sources import check_dropped_names, document_names
 from toolkit.compare.words import bare
 from toolkit.document import Finding, Severity
+from toolkit.text.words import WORD
 
 _SEVERITY = {
     "compare.number_mismatch": Severity.MAJOR,
@@ -155,8 +157,6 @@ def compare(
 
     checks: tuple[Callable[[str, str, str, str], list[Issue]], ...] = PAIR_CHECKS
     if not same:
-        from functools import partial
-
         moved = document_names(src_text, tgt_text, src.lang, tgt.lang)
         checks = tuple(partial(check_dropped_names, moved=moved) if c is check_dropped_names else c for c in checks)
     for b in res.beads:
@@ -207,7 +207,6 @@ def _rewrite_filter(
     """Versions move facts between sentences (a rewrite, a translator's merged or split
     sentences): a name or number is a mismatch only when the other version has it nowhere.
     In one language a different spelling of it there is a variant."""
-    from toolkit.text.words import WORD
 
     words = {k: {bare(m.group()) for m in WORD.finditer(side.text)} for k, side in
              (("src", src), ("tgt", tgt))}  # fmt: skip

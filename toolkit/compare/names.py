@@ -9,6 +9,7 @@ from functools import lru_cache
 from importlib import resources
 
 from toolkit.compare.words import ELISION, INITIAL_MIN, OPENERS, TRANSLATED_MIN, VOCAB_MIN, Issue, bare, fold
+from toolkit.text.embed import default_embedder, supports
 from toolkit.text.numbers import find_numbers
 from toolkit.text.words import WORD, zipf
 
@@ -152,7 +153,6 @@ def translated(name: str, other: str, other_lang: str) -> bool:
     noun is capitalised): two different names embed close to each other (Philippines /
     Singapour 0.56), a name and the word that translates it as well (Tories / conservateurs 0.51).
     """
-    from toolkit.text.embed import default_embedder, supports
 
     emb = default_embedder()
     if not supports(emb, other_lang) or zipf(name.casefold(), "en") < 3.0:

@@ -20,6 +20,7 @@ from toolkit.compare.names import (
     unmatched_acronyms,
 )
 from toolkit.compare.words import ELISION, OPENERS, Issue, bare, fold
+from toolkit.scorers.base import match_case
 from toolkit.text.words import WORD, zipf
 
 NAME_RARE = 2.3  # a target spelling less frequent than this in the target lists is not an established one
@@ -58,7 +59,6 @@ def check_source_forms(src: str, tgt: str, src_lang: str, tgt_lang: str) -> list
     name the translation spells a few edits away from the source (Merkell, Macorn)."""
     if src_lang == tgt_lang:
         return []
-    from toolkit.scorers.base import match_case
 
     forms = _target_forms(f"{src_lang}-{tgt_lang}")
     src_words = {bare(m.group()) for m in WORD.finditer(src)}

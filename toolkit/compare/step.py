@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
+from toolkit.compare.core import compare
 from toolkit.compare.roles import INDEPENDENT, MIN_COVERAGE, TRANSLATION, Roles, base_lang, coverage, decide
 from toolkit.document import Document, Finding, Severity
 
@@ -80,7 +81,6 @@ class CompareVersions:
         return self.source_langs.index(lang) if lang in self.source_langs else len(self.source_langs)
 
     def _batch(self, docs: list[Document]) -> Iterator[Document]:
-        from toolkit.compare.core import compare
 
         clusters: dict[str, list[Document]] = {}
         for d in docs:

@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 
 from toolkit.dedup.arrays import sorted_unique
+from toolkit.dedup.minhash import signatures
 from toolkit.dedup.params import DedupConfig, lsh_params
 from toolkit.index.core import band_keys
 
@@ -25,7 +26,6 @@ def story_candidates(reps: list[int], feats: list[Any], langs: list[str], cfg: D
     name/number resemblance of ``cfg.prefilter``. Dropping the others here, for all pairs
     at once, saves the exact set comparisons.
     """
-    from toolkit.dedup.minhash import signatures
 
     n = len(reps)
     sigs, found = {}, []
@@ -106,7 +106,6 @@ def _lsh_codes(
     Buckets larger than ``cfg.max_bucket`` carry no identity and are skipped. ``sigs``
     (one row per set) may be passed when the caller has them already.
     """
-    from toolkit.dedup.minhash import signatures
 
     n = len(sets)
     keep = np.flatnonzero(np.fromiter(map(len, sets), dtype=np.int64, count=n) >= cfg.min_shingles)

@@ -6,16 +6,20 @@ cluster evidence; thresholds in :class:`DedupConfig` decide which pairs join.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
 from toolkit.dedup.candidates import chrome_lines, lsh_pairs, story_candidates
+from toolkit.dedup.features import features_batch
+from toolkit.dedup.minhash import signatures
 from toolkit.dedup.params import DedupConfig
 from toolkit.dedup.verify import Edge, Sentences, verify_copy, verify_pair
 from toolkit.document import ClusterInfo, Document
 from toolkit.hashing import stable_hex
+from toolkit.index import Entry
 from toolkit.index.core import band_keys
 from toolkit.text.mt_label import is_machine_translated
 from toolkit.text.normalize import norm_of
@@ -42,7 +46,6 @@ class UnionFind:
 
 def cluster_documents(docs: list[Document], config: DedupConfig | None = None) -> list[Edge]:
     """Cluster accepted documents in place (``doc.cluster``); returns the verified edges."""
-    from toolkit.dedup.features import features_batch
 
     cfg = config or DedupConfig()
     live = [d for d in docs if d.ok]
@@ -60,7 +63,6 @@ def cluster_documents(docs: list[Document], config: DedupConfig | None = None) -
         d.body_words = f.words
     # Pass 1: near-verbatim copies only. Their families tell story lines from page chrome:
     # a short line is chrome when it stands in documents of several different families.
-    from toolkit.dedup.minhash import signatures
 
     copy_sets = [f.copy_items for f in feats]
     copy_sigs = signatures(copy_sets, cfg.num_perm, cfg.seed)
@@ -211,9 +213,6 @@ def check_index(
     batch: list[Document], index: Any, cfg: DedupConfig, added: float | None = None, dry_run: bool = False
 ) -> None:
     """Resolve a clustered batch against the index: ``doc.index`` says new, duplicate (of) or known."""
-    import time
-
-    from toolkit.index import Entry
 
     live = [d for d in batch if d.ok and d.copy_sig is not None]
     if not live:

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from importlib.metadata import version
 from typing import Any
 
 import numpy as np
@@ -326,7 +327,6 @@ def line_hash(line: str) -> int:
 
 
 def params() -> dict[str, Any]:
-    from importlib.metadata import version
 
     return {
         "copy": f"word 3-grams (1 in {COPY_SAMPLE} by hash), 64-bit FNV-1a token hash, lines of >= 5 words",

@@ -8,7 +8,10 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 from functools import lru_cache
+from importlib.metadata import version
 from typing import Any
+
+from toolkit.dedup.features import params as feature_params
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,9 +53,6 @@ class DedupConfig:
     min_shingles: int = 8
 
     def params(self) -> dict[str, Any]:
-        from importlib.metadata import version
-
-        from toolkit.dedup.features import params as feature_params
 
         return {
             "datasketch": version("datasketch"),

@@ -7,8 +7,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+from toolkit.dedup.cluster import check_index, cluster_documents
+from toolkit.dedup.features import features_batch
 from toolkit.dedup.params import DedupConfig
 from toolkit.document import Document
+from toolkit.text.normalize import norm_of
 
 FEATURE_CHUNK = 256  # documents whose features are computed in one vectorised call
 
@@ -38,8 +41,6 @@ class Features:
     shared = False
 
     def __call__(self, docs: Iterable[Document]) -> Iterator[Document]:
-        from toolkit.dedup.features import features_batch
-        from toolkit.text.normalize import norm_of
 
         for chunk in _batches(docs, FEATURE_CHUNK):
             live = [d for d in chunk if d.ok]
@@ -61,7 +62,6 @@ class Cluster:
         self.batch = batch
 
     def __call__(self, docs: Iterable[Document]) -> Iterator[Document]:
-        from toolkit.dedup.cluster import cluster_documents
 
         for batch in _batches(docs, self.batch):
             cluster_documents(batch, self.config)
@@ -84,7 +84,6 @@ class CheckIndex:
         self.added, self.dry_run = added, dry_run
 
     def __call__(self, docs: Iterable[Document]) -> Iterator[Document]:
-        from toolkit.dedup.cluster import check_index
 
         for batch in _batches(docs, self.batch):
             check_index(batch, self.index, self.config, self.added, self.dry_run)

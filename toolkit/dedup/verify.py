@@ -11,7 +11,9 @@ import numpy as np
 
 from toolkit.dedup.params import DedupConfig
 from toolkit.document import Document
+from toolkit.text.embed import default_embedder
 from toolkit.text.normalize import norm_of
+from toolkit.text.segment import sentence_spans
 
 
 @dataclass(slots=True)
@@ -132,7 +134,6 @@ class Sentences:
     """Sentence embeddings of the batch's documents, computed only when a pair needs them."""
 
     def __init__(self, docs: list[Document], cfg: DedupConfig) -> None:
-        from toolkit.text.embed import default_embedder
 
         self.docs, self.cfg = docs, cfg
         self.embedder = default_embedder()
@@ -141,8 +142,6 @@ class Sentences:
     def _of(self, i: int) -> np.ndarray:
         v = self.vectors.get(i)
         if v is None:
-            from toolkit.text.segment import sentence_spans
-
             text = norm_of(self.docs[i]).text
             sents = [text[s:e] for s, e in sentence_spans(text, self.docs[i].lang)]
             sents = [x for x in sents if len(x.split()) >= 5][: self.cfg.max_sentences]

@@ -15,6 +15,8 @@ from typing import Any
 
 import numpy as np
 
+from toolkit.version import __version__
+
 NEW, DUPLICATE, KNOWN = "new", "duplicate", "known"
 
 
@@ -63,7 +65,6 @@ class Status:
 
 def index_params(dedup_params: dict[str, Any], threshold: float, bands: int, rows: int) -> dict[str, Any]:
     """The parameters an index is bound to: a signature made under others means nothing to it."""
-    from toolkit.version import __version__
 
     return {
         "wirecheck": __version__,

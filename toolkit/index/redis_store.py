@@ -24,6 +24,7 @@ from urllib.parse import parse_qs, urlparse
 
 import numpy as np
 
+from toolkit.dedup.minhash import lean
 from toolkit.index.core import Entry, IndexUnavailable, Match, Status, check_params, containment, decide
 
 
@@ -72,7 +73,6 @@ class RedisIndex:
         return self._lsh
 
     def _minhash(self, sig: np.ndarray) -> Any:
-        from toolkit.dedup.minhash import lean
 
         return lean(sig, int(self.stored["seed"]))
 

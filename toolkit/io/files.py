@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterator
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
@@ -154,7 +155,6 @@ def read_feed(path: Path, opts: ReaderOptions, ids: Ids | None = None) -> Iterat
 
 def html_to_text(html: str) -> str:
     """Visible text of an HTML fragment, one paragraph a line."""
-    from html.parser import HTMLParser
 
     blocks = {"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "tr"}
 

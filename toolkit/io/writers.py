@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import errno
+import io
 import json
 import os
 import sys
@@ -92,7 +93,6 @@ class JsonlWriter:
 
 class FindingsCsvWriter:
     def __init__(self, fh: IO[bytes]) -> None:
-        import io
 
         self.text = io.TextIOWrapper(fh, encoding="utf-8", newline="", write_through=True)
         self.writer = csv.writer(self.text, lineterminator="\n")

@@ -9,8 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from toolkit.io.writers import make_dirs
+from toolkit.io.writers import dumps, make_dirs
+from toolkit.report.fixes import clean, patch
 from toolkit.report.html import ReportOptions, render_html
+from toolkit.report.markdown import render_markdown
 from toolkit.report.results import Results, ResultsError, load_results
 
 __all__ = ["ReportFiles", "ReportOptions", "ResultsError", "load_results", "render_html", "write_reports"]
@@ -30,7 +32,6 @@ def write_reports(
     folder: Path, out: Path | None = None, options: ReportOptions | None = None, rejects: Path | None = None
 ) -> ReportFiles:
     """``report.html``, ``report.md``, ``cleaned.jsonl`` and ``cleaned.patch`` for the results in ``folder``."""
-    from toolkit.report.markdown import render_markdown
 
     results = load_results(folder, rejects)
     out = Path(out or folder)
@@ -43,8 +44,6 @@ def write_reports(
 
 
 def _write_cleaned(results: Results, files: ReportFiles) -> None:
-    from toolkit.io.writers import dumps
-    from toolkit.report.fixes import clean, patch
 
     with files.cleaned.open("wb") as rec, files.patch.open("w", encoding="utf-8", newline="\n") as diff:
         for d in results.docs:

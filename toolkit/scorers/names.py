@@ -20,7 +20,7 @@ from functools import lru_cache
 from toolkit.document import Finding, Severity
 from toolkit.scorers.base import Context, Token, match_case
 from toolkit.scorers.lexicon import MAX_EDIT_LEN, best_neighbour, damerau, edits1
-from toolkit.text.words import zipf
+from toolkit.text.words import WORD, zipf
 
 RARE = 2.3  # below this a word is rare enough to be a typo (wordfreq keeps common typos at 1-2)
 UNKNOWN = 0.5
@@ -275,7 +275,6 @@ def _compound_variants(ctx: Context) -> list[Finding]:
 
 def story_words(text: str) -> Counter[str]:
     """Capitalised words of one version, for the story's evidence (a light regex pass: no tokens kept)."""
-    from toolkit.text.words import WORD
 
     out: Counter[str] = Counter()
     for m in WORD.finditer(text):

