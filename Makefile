@@ -2,30 +2,42 @@
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
+# what running needs (make run); + the tests' and linters' tools with the Redis and Dask extras
+# (make test); + what the benchmarks compare against (make bench)
 STAMP  := $(VENV)/.installed
+DEV    := $(VENV)/.installed-dev
+BENCH  := $(VENV)/.installed-bench
 
 .PHONY: run test test-fast lint bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev,redis,dask]'
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e .
 	touch $(STAMP)
+
+$(DEV): $(STAMP)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev,redis,dask]'
+	touch $(DEV)
+
+$(BENCH): $(DEV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev,redis,dask,bench]'
+	touch $(BENCH)
 
 run: $(STAMP)  ## check the embedded seeds, write out/
 	$(BIN)/wirecheck run --out out
 
-test: $(STAMP) lint  ## lint, type-check and run the whole test suite
+test: $(DEV) lint  ## lint, type-check and run the whole test suite
 	$(BIN)/python -m pytest
 
-test-fast: $(STAMP)  ## the fast tier: no browser, Redis, Dask or end-to-end command runs
+test-fast: $(DEV)  ## the fast tier: no browser, Redis, Dask or end-to-end command runs
 	$(BIN)/python -m pytest -m "not slow"
 
-lint: $(STAMP)
+lint: $(DEV)
 	$(BIN)/ruff check toolkit tests bench docs scripts
 	$(BIN)/ruff format --check toolkit tests bench docs scripts
 	$(BIN)/mypy toolkit
 
-bench: $(STAMP)  ## the benchmarks and evaluations (bench/README.md)
+bench: $(BENCH)  ## the benchmarks and evaluations (bench/README.md)
 	$(BIN)/python -m bench.quality.segmenters
 	$(BIN)/python -m bench.quality.dedup_eval
 	$(BIN)/python -m bench.speed.dedup_bench
