@@ -41,6 +41,7 @@ bench: $(BENCH)  ## the benchmarks and evaluations (bench/README.md)
 	$(BIN)/python -m bench.quality.segmenters
 	$(BIN)/python -m bench.quality.dedup_eval
 	$(BIN)/python -m bench.speed.dedup_bench
+	$(BIN)/python -m bench.speed.dedup_cli
 	$(BIN)/python -m bench.quality.align_eval
 	$(BIN)/python -m bench.quality.align_embedders
 	$(BIN)/python -m bench.speed.align_bench
