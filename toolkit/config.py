@@ -20,12 +20,10 @@ if TYPE_CHECKING:
 
 
 def _scorer_default() -> ScorerConfig:
-
     return ScorerConfig()
 
 
 def _dedup_default() -> DedupConfig:
-
     return DedupConfig()
 
 
@@ -45,7 +43,6 @@ class RunConfig:
     scorer_config: ScorerConfig = field(default_factory=_scorer_default)
 
     def params(self) -> dict[str, Any]:
-
         return {
             "wirecheck": __version__,
             "reader": asdict(self.reader),
@@ -67,7 +64,6 @@ class RunConfig:
 
 
 def segmenter_params() -> dict[str, Any]:
-
     return {"sentences": f"sentence-splitter-{version('sentence-splitter')}+wirecheck-prefixes", "paragraphs": "lines"}
 
 

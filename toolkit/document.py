@@ -6,7 +6,7 @@ marked ``rejected`` with a reason and still comes out at the end.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -171,6 +171,19 @@ class Document:
         out = {k: v for k, v in self.record.items() if k != "wirecheck"}
         out["wirecheck"] = self.annotation()
         return out
+
+
+def batches(docs: Iterable[Document], size: int | None) -> Iterator[list[Document]]:
+    """``docs`` in lists of ``size`` (all of them for None), cut from the start of the stream:
+    every step and runner cuts its batches here, so they fall in the same places everywhere."""
+    batch: list[Document] = []
+    for doc in docs:
+        batch.append(doc)
+        if size and len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 TRANSIENT = ("norm", "features", "copy_sig")

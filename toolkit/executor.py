@@ -26,21 +26,10 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any, TypeVar
 
-from toolkit.document import Document
+from toolkit.document import Document, batches
 from toolkit.pipeline import Pipeline, Step
 
 T = TypeVar("T")
-
-
-def _chunks(items: Iterable[T], size: int) -> Iterator[list[T]]:
-    buf: list[T] = []
-    for x in items:
-        buf.append(x)
-        if len(buf) >= size:
-            yield buf
-            buf = []
-    if buf:
-        yield buf
 
 
 def bounded_map(submit: Callable[[T], Any], items: Iterable[T], window: int) -> Iterator[Any]:
@@ -144,7 +133,7 @@ def _remote(
 ) -> Iterator[Document]:
     """One remote segment over a stream (a function of its own: each segment's tasks bind
     their own steps, not the loop variable's last value)."""
-    tasks = ((seg.steps, _shed(c, seg), seg.keep) for c in _chunks(docs, seg.unit or chunk))
+    tasks = ((seg.steps, _shed(c, seg), seg.keep) for c in batches(docs, seg.unit or chunk))
     for part in bounded_map(submit, tasks, window):
         yield from part
 
@@ -181,7 +170,6 @@ class LocalExecutor:
         self.batch = batch
 
     def run(self, steps: Sequence[Step], docs: Iterable[Document]) -> Iterator[Document]:
-
         segments = plan(steps)
         remote = [s for s in segments if s.remote]
         stream = iter(docs)

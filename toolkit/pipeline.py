@@ -84,7 +84,6 @@ class Language(PerDocument):
         self.method = method
 
     def process(self, doc: Document) -> None:
-
         norm = norm_of(doc)
         text = norm.text
         spans = paragraph_spans(text)

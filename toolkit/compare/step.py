@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from toolkit.compare.core import compare
 from toolkit.compare.roles import INDEPENDENT, MIN_COVERAGE, TRANSLATION, Roles, base_lang, coverage, decide
-from toolkit.document import Document, Finding, Severity
+from toolkit.document import Document, Finding, Severity, batches
 
 if TYPE_CHECKING:
     from toolkit.compare.core import Comparison
@@ -41,13 +41,8 @@ class CompareVersions:
         self.source_langs = source_langs
 
     def __call__(self, docs: Iterable[Document]) -> Iterator[Document]:
-        buf: list[Document] = []
-        for doc in docs:
-            buf.append(doc)
-            if len(buf) >= self.batch:
-                yield from self._batch(buf)
-                buf = []
-        yield from self._batch(buf)
+        for batch in batches(docs, self.batch):
+            yield from self._batch(batch)
 
     def pairs(self, members: list[Document]) -> list[Roles]:
         """The pairs worth comparing: each version against its source, or against its language's head."""
@@ -81,7 +76,6 @@ class CompareVersions:
         return self.source_langs.index(lang) if lang in self.source_langs else len(self.source_langs)
 
     def _batch(self, docs: list[Document]) -> Iterator[Document]:
-
         clusters: dict[str, list[Document]] = {}
         for d in docs:
             if d.ok and d.cluster is not None:

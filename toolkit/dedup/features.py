@@ -327,7 +327,6 @@ def line_hash(line: str) -> int:
 
 
 def params() -> dict[str, Any]:
-
     return {
         "copy": f"word 3-grams (1 in {COPY_SAMPLE} by hash), 64-bit FNV-1a token hash, lines of >= 5 words",
         "lex": f"content words with wordfreq zipf < {FREQ_CUTOFF} (wordfreq {version('wordfreq')}) + numbers; "

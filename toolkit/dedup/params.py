@@ -53,7 +53,6 @@ class DedupConfig:
     min_shingles: int = 8
 
     def params(self) -> dict[str, Any]:
-
         return {
             "datasketch": version("datasketch"),
             "scheme": "affine32",

@@ -10,22 +10,10 @@ from typing import Any
 from toolkit.dedup.cluster import check_index, cluster_documents
 from toolkit.dedup.features import features_batch
 from toolkit.dedup.params import DedupConfig
-from toolkit.document import Document
+from toolkit.document import Document, batches
 from toolkit.text.normalize import norm_of
 
 FEATURE_CHUNK = 256  # documents whose features are computed in one vectorised call
-
-
-def _batches(docs: Iterable[Document], size: int | None) -> Iterator[list[Document]]:
-    """``docs`` in lists of ``size`` (all of them for None), cut from the start of the stream."""
-    batch: list[Document] = []
-    for doc in docs:
-        batch.append(doc)
-        if size and len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
 
 
 class Features:
@@ -41,8 +29,7 @@ class Features:
     shared = False
 
     def __call__(self, docs: Iterable[Document]) -> Iterator[Document]:
-
-        for chunk in _batches(docs, FEATURE_CHUNK):
+        for chunk in batches(docs, FEATURE_CHUNK):
             live = [d for d in chunk if d.ok]
             for d, f in zip(live, features_batch([norm_of(d).text for d in live], [d.lang for d in live]), strict=True):
                 d.features = f
@@ -62,8 +49,7 @@ class Cluster:
         self.batch = batch
 
     def __call__(self, docs: Iterable[Document]) -> Iterator[Document]:
-
-        for batch in _batches(docs, self.batch):
+        for batch in batches(docs, self.batch):
             cluster_documents(batch, self.config)
             yield from batch
 
@@ -84,8 +70,7 @@ class CheckIndex:
         self.added, self.dry_run = added, dry_run
 
     def __call__(self, docs: Iterable[Document]) -> Iterator[Document]:
-
-        for batch in _batches(docs, self.batch):
+        for batch in batches(docs, self.batch):
             check_index(batch, self.index, self.config, self.added, self.dry_run)
             for d in batch:
                 d.copy_sig = None  # used up

@@ -134,7 +134,6 @@ class Sentences:
     """Sentence embeddings of the batch's documents, computed only when a pair needs them."""
 
     def __init__(self, docs: list[Document], cfg: DedupConfig) -> None:
-
         self.docs, self.cfg = docs, cfg
         self.embedder = default_embedder()
         self.vectors: dict[int, np.ndarray] = {}

@@ -73,7 +73,6 @@ class RedisIndex:
         return self._lsh
 
     def _minhash(self, sig: np.ndarray) -> Any:
-
         return lean(sig, int(self.stored["seed"]))
 
     def resolve(self, entries: list[Entry], keys: np.ndarray, dry_run: bool = False) -> dict[str, Status]:

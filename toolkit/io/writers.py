@@ -93,7 +93,6 @@ class JsonlWriter:
 
 class FindingsCsvWriter:
     def __init__(self, fh: IO[bytes]) -> None:
-
         self.text = io.TextIOWrapper(fh, encoding="utf-8", newline="", write_through=True)
         self.writer = csv.writer(self.text, lineterminator="\n")
         self.writer.writerow(FINDING_COLUMNS)

@@ -44,7 +44,6 @@ def write_reports(
 
 
 def _write_cleaned(results: Results, files: ReportFiles) -> None:
-
     with files.cleaned.open("wb") as rec, files.patch.open("w", encoding="utf-8", newline="\n") as diff:
         for d in results.docs:
             if d.rejected is not None:

@@ -10,7 +10,7 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
-from toolkit.document import Document, Finding
+from toolkit.document import Document, Finding, batches
 from toolkit.scorers import boilerplate, facts, names, numbers, rules, typography, untranslated
 from toolkit.scorers.base import DEFAULT_SOURCE_LANGS, Context, Story
 from toolkit.scorers.facts import quantities
@@ -38,12 +38,10 @@ class ScorerConfig:
     repeat_min: int = 3  # a line on this many pages of one source is its template
 
     def params(self) -> dict[str, Any]:
-
         return {**asdict(self), "wordfreq": version("wordfreq")}
 
 
 def family_funcs(cfg: ScorerConfig) -> list[tuple[str, Callable[[Context], list[Finding]]]]:
-
     extra: dict[str, Any] = {}
     for p in cfg.rule_packs:
         pair, pack = rules.load_pack(Path(p))
@@ -166,16 +164,10 @@ class Scorers:
         self.__init__(state["config"])  # type: ignore[misc]
 
     def __call__(self, docs: Iterable[Document]) -> Iterator[Document]:
-        batch: list[Document] = []
-        for doc in docs:
-            batch.append(doc)
-            if len(batch) >= self.config.batch:
-                yield from self._batch(batch)
-                batch = []
-        yield from self._batch(batch)
+        for batch in batches(docs, self.config.batch):
+            yield from self._batch(batch)
 
     def _batch(self, docs: list[Document]) -> Iterator[Document]:
-
         ok = [d for d in docs if d.ok]
         settle_languages(ok, self.config.default_lang)
         # the story's words come from a light regex pass rather than each document's scoring

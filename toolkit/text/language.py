@@ -259,7 +259,6 @@ def _canonical(code: str) -> str:
 
 
 def params() -> dict[str, Any]:
-
     return {
         "detector": f"langdetect-{version('langdetect')}",
         "seed": SEED,
