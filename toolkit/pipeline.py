@@ -19,7 +19,6 @@ from typing import Any, Protocol
 
 from toolkit.compare.step import CompareVersions
 from toolkit.config import RunConfig, seeds_dir, signature
-from toolkit.dedup.steps import CheckIndex, Cluster, Features
 from toolkit.document import Document, quality_score
 from toolkit.io.readers import read_inputs
 from toolkit.scorers.run import Scorers
@@ -92,6 +91,11 @@ class Language(PerDocument):
             doc.lang, doc.lang_prob = res.lang, res.prob
             if not self.per_paragraph:
                 return
+        if not self.per_paragraph and self.method != "sampled":
+            # the document's language alone: one pass over its opening (MAX_CHARS of it)
+            res = evidence(text).decide()
+            doc.lang, doc.lang_prob = res.lang, res.prob
+            return
         total = Evidence(None, 0, 0)
         paras = []
         for s, e in spans:
@@ -127,6 +131,8 @@ def default_steps(
     added to (``added``: its timestamp; ``dry_run``: check without adding)."""
     steps: list[Step] = [Normalize(), Language(per_paragraph=config.paragraph_lang, method=config.lang_method)]
     if config.dedup:
+        from toolkit.dedup.steps import CheckIndex, Cluster, Features
+
         steps += [Features(), Cluster(config.dedup_config, config.dedup_batch)]
         if index is not None:
             steps.append(CheckIndex(index, config.dedup_config, config.dedup_batch, added, dry_run))

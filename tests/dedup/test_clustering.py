@@ -37,8 +37,11 @@ def test_signatures_equal_datasketch_update_batch() -> None:
             assert np.array_equal(m.hashvalues.astype(np.uint32), row)
         else:
             assert (row == np.uint32(0xFFFFFFFF)).all()
-    a, _ = permutations(64, 7)
-    assert a.dtype == np.uint32
+    for num_perm, seed in ((64, 7), (128, 1), (256, 0)):
+        a, b = permutations(num_perm, seed)  # drawn without datasketch, as datasketch draws them
+        da, db = MinHash(num_perm=num_perm, seed=seed, scheme="affine32").permutations
+        assert a.dtype == b.dtype == np.uint32
+        assert np.array_equal(a, da) and np.array_equal(b, db)
 
 
 def test_lsh_pairs_equal_minhash_lsh_buckets() -> None:
@@ -156,10 +159,12 @@ def test_order_agreement() -> None:
 
 
 def test_dedup_command_prints_clusters_and_writes_records(tmp_path: Path) -> None:
-    r = run_cli("dedup", "--out", str(tmp_path / "o"), "-q")
+    r = run_cli("dedup", "--out", str(tmp_path / "o"))
     assert r.returncode == 0, r.stderr.decode()
     out = r.stdout.decode()
-    assert "000_25f7e6c52884490d.txt" in out and "canonical" in out
+    assert "000_25f7e6c52884490d.txt" in out and "canonical" in out and "more stor" not in out
+    quiet = run_cli("dedup", "--out", str(tmp_path / "q"), "-q")
+    assert quiet.returncode == 0 and quiet.stdout == b"" and quiet.stderr == b""  # -q: no table either
     recs = [json.loads(x) for x in (tmp_path / "o" / "documents.jsonl").read_text().splitlines()]
     clusters = {rec["id"][:3]: rec["wirecheck"]["cluster"]["id"] for rec in recs}
     assert clusters["000"] == clusters["001"] and len(set(clusters.values())) == 4
@@ -264,3 +269,18 @@ def test_a_weak_pair_joins_two_clusters_only_with_their_support() -> None:
         edges = connect_stories(pairs, uf, verify, [0, 1, 2, 3], [100, 90, 100, 90], cfg)
         assert (uf.find(0) == uf.find(3)) is expect_joined
         assert len(edges) == 2 + expect_joined
+
+
+def test_dedup_table_shows_the_first_stories_and_counts_the_rest(tmp_path: Path) -> None:
+    import random
+
+    rng = random.Random(3)
+    vocab = [f"w{k}" for k in range(5000)]
+    lines = [json.dumps({"id": f"d{i:03d}", "text": " ".join(rng.choices(vocab, k=60))}) for i in range(70)]
+    src = tmp_path / "many.jsonl"
+    src.write_text("\n".join(lines) + "\n")
+    r = run_cli("dedup", str(src), "--out", str(tmp_path / "o"))
+    assert r.returncode == 0, r.stderr.decode()
+    out = r.stdout.decode()
+    assert "… and 20 more stories (0 with several versions, 20 documents)" in out
+    assert sum(1 for line in out.splitlines() if " d0" in line) == 50

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from toolkit.align.dp import anchor_chain, band_dp
 from toolkit.align.evidence import anchor_items, char_items, cognate_items, csr
 from toolkit.align.model import AlignConfig, Alignment, Bead, Sides
 from toolkit.align.rewrite import align_rewrite
@@ -79,6 +78,8 @@ def _band(s1: np.ndarray, t1: np.ndarray, n: int, m: int, cfg: AlignConfig) -> t
     i_all, j_all, w_all = i_all[keep], j_all[keep], w_all[keep].astype(np.float64)
     order = np.lexsort((-j_all, i_all))
     i_all, j_all, w_all = i_all[order], j_all[order], w_all[order]
+    from toolkit.align.dp import anchor_chain
+
     chain = anchor_chain(i_all, j_all, w_all, m)
     ai, aj = i_all[chain], j_all[chain]
     w = cfg.window
@@ -230,6 +231,8 @@ def align_translation(sides: Sides, cfg: AlignConfig, embedder: Embedder | None 
     p = np.array(
         [cfg.skip, cfg.margin, cfg.knn, cfg.w_len, cfg.w_anchor, cfg.w_chars, cfg.w_many, cfg.size], dtype=np.float64
     )
+
+    from toolkit.align.dp import band_dp
 
     types, ends_i, ends_j = band_dp(
         _pad_runs(s_dp, n), _pad_runs(t_dp, m), lo, hi, len_src, len_tgt, ratio,

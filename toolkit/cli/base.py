@@ -101,7 +101,7 @@ RejectsArg = Annotated[
     typer.Option("--rejects", help="Write rejected records here instead of with the others."),
 ]
 ExitZero = Annotated[bool, typer.Option("--exit-zero", help="Exit 0 even when records were rejected.")]
-Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No progress or summary on stderr.")]
+Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No progress, tables or summary.")]
 
 
 # the scorers' settings

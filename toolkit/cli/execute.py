@@ -109,9 +109,9 @@ def execute(job: Job) -> None:
 
         write_reports(job.out, rejects=job.rejects)
     on_stdout = job.fmt is OutFormat.dir or job.output != "-"  # stdout is free for a table
-    if job.show_clusters:
+    if job.show_clusters and not job.quiet:
         print_clusters(clusters, to_stderr=not on_stdout)
-    if job.show_findings:
+    if job.show_findings and not job.quiet:
         print_findings(findings, to_stderr=not on_stdout)
     if not job.quiet:
         print_summary(summary, job.out if job.fmt is OutFormat.dir and not job.dry_run else None, tally, job.dry_run,

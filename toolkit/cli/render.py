@@ -41,18 +41,29 @@ def print_summary(summary: Any, out: Path | None, tally: Any = None, dry_run: bo
             say(f"wirecheck: gate failed: {line}")
 
 
+MAX_STORIES = 50  # a table is for reading: past this, the records carry every cluster
+
+
 def print_clusters(clusters: dict[str, list[Any]], to_stderr: bool) -> None:
-    """One row a member, multi-member stories first, with what joined it."""
+    """One row a member, multi-member stories first, with what joined it; at most
+    ``MAX_STORIES`` stories, then a line saying how many more there are."""
     from rich.table import Table
 
     table = Table(title="story clusters (multi-member first)", show_lines=False)
     for col in ("cluster", "member", "lang", "role", "joined by"):
         table.add_column(col, overflow="fold")
-    for cid, members in sorted(clusters.items(), key=lambda kv: (-len(kv[1]), kv[0])):
+    ordered = sorted(clusters.items(), key=lambda kv: (-len(kv[1]), kv[0]))
+    for cid, members in ordered[:MAX_STORIES]:
         for n, (doc_id, lang, canonical, evidence) in enumerate(members):
             why = "; ".join(f"{e['kind']} {e['score']:.2f} with {e['with']}" for e in evidence[:2]) or "-"
             table.add_row(cid if n == 0 else "", doc_id, lang, "canonical" if canonical else "member", why)
-    _console(to_stderr).print(table)
+    console = _console(to_stderr)
+    console.print(table)
+    rest = ordered[MAX_STORIES:]
+    if rest:
+        multi = sum(1 for _, m in rest if len(m) > 1)
+        console.print(f"… and {plural(len(rest), 'more story', 'more stories')} ({multi} with several versions, "
+                      f"{sum(len(m) for _, m in rest)} documents): every output record names its cluster")  # fmt: skip
 
 
 def print_findings(found: list[tuple[str, str, list[Any]]], to_stderr: bool) -> None:

@@ -125,8 +125,9 @@ def _settings(
             check_config(scorer)  # a bad glossary or rule pack fails here, before any output
         except ValueError as exc:
             raise fail(str(exc)) from None
+    # paragraph languages serve the scorers and the comparison; clustering reads the document's
     return RunConfig(reader=reader, dedup=dedup, scorers=scorers, scorer_config=scorer, compare=compare,
-                     dedup_batch=batch_size)  # fmt: skip
+                     dedup_batch=batch_size, paragraph_lang=scorers or compare)  # fmt: skip
 
 
 def _gates(

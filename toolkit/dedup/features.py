@@ -21,28 +21,20 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from importlib.metadata import version
 from typing import Any
 
 import numpy as np
 
 from toolkit.dedup.arrays import PAD, buffers, fmix64, scan_tables, sorted_unique, span_hashes, split, unique_max
+from toolkit.dedup.params import COPY_SAMPLE, LEX_SKETCH_WEIGHT
 from toolkit.dedup.scan import CAPITAL, DIGIT, LOWER, OPENS, scan
-from toolkit.dedup.tokens import FREQ_CUTOFF, M32, U64, Cache, lang_salt, stable32, token_info
+from toolkit.dedup.tokens import M32, U64, Cache, lang_salt, stable32, token_info
 from toolkit.text.numbers import number_key, scale_words
-
-# The word view's MinHash sketch holds only the rarer words (weight >= 3, wordfreq zipf <= 4):
-# half the items and fewer chance collisions; verification still weighs every content word.
-LEX_SKETCH_WEIGHT = 3.0
-
 
 MIN_LINE_WORDS = 5  # shorter lines (chrome, tags, headlines) do not count towards identity
 
 
 CHROME_MAX_WORDS = 30  # a line repeated across documents and at most this long is page chrome
-
-
-COPY_SAMPLE = 4
 
 
 # Every token needs its rarity and number-word key; only capitalised tokens and the words
@@ -324,12 +316,3 @@ def line_hash(line: str) -> int:
     """The hash :func:`features_batch` gives a line (its lower-case word tokens)."""
     f = features_batch([line + "\n"], ["und"])[0]
     return int(f.lines[0]) if len(f.lines) else 0
-
-
-def params() -> dict[str, Any]:
-    return {
-        "copy": f"word 3-grams (1 in {COPY_SAMPLE} by hash), 64-bit FNV-1a token hash, lines of >= 5 words",
-        "lex": f"content words with wordfreq zipf < {FREQ_CUTOFF} (wordfreq {version('wordfreq')}) + numbers; "
-        f"MinHash over those of weight >= {LEX_SKETCH_WEIGHT}",
-        "xling": "name consonant skeletons + normalised numbers",
-    }

@@ -6,12 +6,29 @@ signature read these without loading the clustering.
 
 from __future__ import annotations
 
+import json
 from dataclasses import asdict, dataclass
 from functools import lru_cache
 from importlib.metadata import version
-from typing import Any
+from typing import Any, BinaryIO
 
-from toolkit.dedup.features import params as feature_params
+from toolkit.text.tables import cached_file, package_key
+
+FREQ_CUTOFF = 5.2  # zipf; more frequent words carry no identity (the, said, that …)
+# The word view's MinHash sketch holds only the rarer words (weight >= 3, wordfreq zipf <= 4):
+# half the items and fewer chance collisions; verification still weighs every content word.
+LEX_SKETCH_WEIGHT = 3.0
+COPY_SAMPLE = 4  # one word 3-gram in this many (by hash) enters the copy signature
+
+
+def feature_params() -> dict[str, Any]:
+    """What the feature extraction hashes, for the signature."""
+    return {
+        "copy": f"word 3-grams (1 in {COPY_SAMPLE} by hash), 64-bit FNV-1a token hash, lines of >= 5 words",
+        "lex": f"content words with wordfreq zipf < {FREQ_CUTOFF} (wordfreq {version('wordfreq')}) + numbers; "
+        f"MinHash over those of weight >= {LEX_SKETCH_WEIGHT}",
+        "xling": "name consonant skeletons + normalised numbers",
+    }
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,7 +80,25 @@ class DedupConfig:
 
 @lru_cache(maxsize=32)
 def lsh_params(threshold: float, num_perm: int) -> tuple[int, int]:
-    """datasketch MinHashLSH's (bands, rows) for a threshold: the banding every index uses."""
+    """datasketch MinHashLSH's (bands, rows) for a threshold: the banding every index uses.
+
+    datasketch finds them by numerical integration (scipy, half a second to import), so the
+    answer is kept in the cache under datasketch's version."""
+
+    def write(fh: BinaryIO) -> None:
+        from datasketch import MinHashLSH
+
+        lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
+        fh.write(json.dumps([lsh.b, lsh.r]).encode())
+
+    key = f"{package_key('datasketch', 'lsh.py')[1]}|{threshold!r}|{num_perm}"
+    path = cached_file("datasketch-lsh", key, ".json", write)
+    if path is not None:
+        try:
+            bands, rows = json.loads(path.read_bytes())
+            return int(bands), int(rows)
+        except (OSError, ValueError):
+            path.unlink(missing_ok=True)  # damaged: computed again below
     from datasketch import MinHashLSH
 
     lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)

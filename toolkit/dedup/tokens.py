@@ -4,24 +4,22 @@
 
 from __future__ import annotations
 
-import math
 import unicodedata
-from functools import lru_cache
 from typing import Any
 
 import numpy as np
 import regex
 import xxhash
 
+from toolkit.dedup.params import FREQ_CUTOFF
 from toolkit.text.numbers import number_words, scale_words
+from toolkit.text.words import has_lang, zipf_table
 
 U64 = np.uint64
 M32 = U64(0xFFFFFFFF)
 # per language: a word's weight (rarity), and a name's skeleton, computed once
 weights: dict[str, dict[str, float]] = {}
 skeletons: dict[str, str] = {}
-
-FREQ_CUTOFF = 5.2  # zipf; more frequent words carry no identity (the, said, that …)
 
 
 def stable32(text: str) -> int:
@@ -46,22 +44,18 @@ def rarity(word: str, lang: str) -> float:
     return w
 
 
-@lru_cache(maxsize=1)
-def _wordfreq_languages() -> frozenset[str]:
-    from wordfreq import available_languages
-
-    return frozenset(available_languages())
-
-
 def _zipf(word: str, lang: str) -> float:
-    """wordfreq's zipf frequency; plain words are read from its (cached) table directly."""
-    from wordfreq import get_frequency_dict, zipf_frequency
-
-    if lang not in _wordfreq_languages():
+    """wordfreq's zipf frequency: words of its list from the compiled table, other spellings
+    through its tokenizer (which splits and combines them)."""
+    if not has_lang(lang):
         return 0.0
+    z = zipf_table(lang).dedup_zipf(word)
+    if z is not None:
+        return z
     if word.isalpha() and word.isascii():
-        freq = get_frequency_dict(lang).get(word, 0.0)
-        return round(math.log10(freq) + 9, 2) if freq > 0 else 0.0
+        return 0.0  # a plain word outside the list
+    from wordfreq import zipf_frequency
+
     return float(zipf_frequency(word, lang))
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import bisect
 import json
+import unicodedata
 from functools import lru_cache
 from importlib import resources
 
@@ -54,15 +55,6 @@ def _exonyms() -> dict[str, dict[str, tuple[str, str]]]:
     return out
 
 
-@lru_cache(maxsize=16)
-def _exonym_re(pair: str) -> regex.Pattern[str] | None:
-    table = _exonyms().get(pair)
-    if not table:
-        return None
-    alts = "|".join(regex.escape(k) for k in sorted(table, key=lambda k: (-len(k), k)))
-    return regex.compile(rf"(?<![\p{{L}}\p{{M}}\-])(?:{alts})(?![\p{{L}}\p{{M}}])")
-
-
 @lru_cache(maxsize=1)
 def _loanwords() -> tuple[frozenset[str], regex.Pattern[str]]:
     text = resources.files("toolkit.data").joinpath("loanwords.txt").read_text(encoding="utf-8")
@@ -82,18 +74,36 @@ def score(ctx: Context) -> list[Finding]:
     return out
 
 
-# An exonym starts at a token's start or after an apostrophe inside one (its pattern's
-# lookbehind rules out letters, marks and hyphens before it). The pattern's big alternation
-# is tried only where the letter run there begins some listed form: the matches finditer
-# gives, at half the cost.
+# An exonym starts at a token's start or after an apostrophe inside one, never after a letter,
+# mark or hyphen, and ends before a non-letter. Listed forms are looked up by their leading
+# letter run, longest first: what one alternation of every form would match (compiling that
+# alternation cost a fifth of a second per language pair at every start).
 _HEAD = regex.compile(r"[\p{L}\p{M}]*")
 _INNER = regex.compile(r"['’-]")
 
 
 @lru_cache(maxsize=16)
-def _exonym_heads(pair: str) -> frozenset[str]:
-    """The leading letter run of every listed form."""
-    return frozenset(_HEAD.match(k).group() for k in _exonyms().get(pair, {}))  # type: ignore[union-attr]
+def _exonym_heads(pair: str) -> dict[str, tuple[str, ...]]:
+    """Listed forms by their leading letter run, longest first."""
+    out: dict[str, list[str]] = {}
+    for k in _exonyms().get(pair, {}):
+        out.setdefault(_HEAD.match(k).group(), []).append(k)  # type: ignore[union-attr]
+    return {h: tuple(sorted(ks, key=lambda k: (-len(k), k))) for h, ks in out.items()}
+
+
+def _letter(c: str) -> bool:
+    return unicodedata.category(c)[0] in "LM"
+
+
+def _exonym_at(text: str, pos: int, forms: tuple[str, ...]) -> str | None:
+    """The longest listed form starting at ``pos`` as a whole word, or None."""
+    if pos > 0 and (text[pos - 1] == "-" or _letter(text[pos - 1])):
+        return None
+    for form in forms:
+        end = pos + len(form)
+        if text.startswith(form, pos) and (end >= len(text) or not _letter(text[end])):
+            return form
+    return None
 
 
 def _word_starts(ctx: Context) -> list[tuple[int, str]]:
@@ -117,27 +127,26 @@ def _exonym_findings(ctx: Context) -> list[Finding]:
     starts: list[tuple[int, str]] | None = None
     for src in ctx.source_langs:
         pair = f"{src}-{ctx.lang}"
-        pat = _exonym_re(pair)
-        if pat is None:
+        table = _exonyms().get(pair)
+        if not table:
             continue
-        table = _exonyms()[pair]
         if starts is None:
             starts = _word_starts(ctx)
         heads = _exonym_heads(pair)
         found = []
         end = 0
         for pos, head in starts:
-            if pos >= end and head in heads and (m := pat.match(ctx.text, pos)) is not None:
-                found.append(m)
-                end = m.end()
-        for m in found:
-            target, kind = table[m.group()]
-            if zipf(m.group().casefold(), ctx.lang) >= ENGLISH_TOO:
+            if pos >= end and (forms := heads.get(head)) and (form := _exonym_at(ctx.text, pos, forms)):
+                found.append((pos, form))
+                end = pos + len(form)
+        for pos, form in found:
+            target, kind = table[form]
+            if zipf(form.casefold(), ctx.lang) >= ENGLISH_TOO:
                 continue  # a form the document's language uses itself (Argentine, the adjective)
             out.append(ctx.finding(
                 "untranslated.exonym", "Accuracy/Untranslated",
-                Severity.MAJOR if kind == "person" else Severity.MINOR, m.start(), m.end(),
-                f"'{m.group()}' is the {src} form of this {kind} name; {ctx.lang} writes '{target}'",
+                Severity.MAJOR if kind == "person" else Severity.MINOR, pos, pos + len(form),
+                f"'{form}' is the {src} form of this {kind} name; {ctx.lang} writes '{target}'",
                 target, source_lang=src,
             ))  # fmt: skip
     return out

