@@ -26,11 +26,11 @@ $(BENCH): $(DEV)
 run: $(STAMP)  ## check the embedded seeds, write out/
 	$(BIN)/wirecheck run --out out
 
-test: $(DEV) lint  ## lint, type-check and run the whole test suite
-	$(BIN)/python -m pytest
+test: $(DEV) lint  ## lint, type-check and run the whole test suite (on every CPU)
+	$(BIN)/python -m pytest -n auto
 
 test-fast: $(DEV)  ## the fast tier: no browser, Redis, Dask or end-to-end command runs
-	$(BIN)/python -m pytest -m "not slow"
+	$(BIN)/python -m pytest -n auto -m "not slow"
 
 lint: $(DEV)
 	$(BIN)/ruff check toolkit tests bench docs scripts
@@ -38,6 +38,7 @@ lint: $(DEV)
 	$(BIN)/mypy toolkit
 
 bench: $(BENCH)  ## the benchmarks and evaluations (bench/README.md)
+	$(BIN)/python -m bench.speed.startup
 	$(BIN)/python -m bench.quality.segmenters
 	$(BIN)/python -m bench.quality.dedup_eval
 	$(BIN)/python -m bench.speed.dedup_bench

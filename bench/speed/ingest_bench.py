@@ -18,6 +18,7 @@ import json
 import os
 import random
 import shutil
+import statistics
 import subprocess
 import sys
 import time
@@ -49,7 +50,8 @@ def _sentence_pools() -> dict[str, list[str]]:
             pools["fr"].append(r["src_fr"].strip())
     if not pools["en"]:
         for p in [*sorted((ROOT / "seeds").glob("*.txt")), *sorted((ROOT / "fixtures" / "clean_news").glob("*.txt"))]:
-            pools["en"] += split_sentences(p.read_text(encoding="utf-8"), "en")
+            text = p.read_text(encoding="utf-8")
+            pools["en"] += [text[a:b] for a, b in split_sentences(text, "en")]  # spans, not strings
     return {k: sorted(set(v)) for k, v in pools.items() if v}
 
 
@@ -197,6 +199,7 @@ def main() -> None:
     ap.add_argument("--corpus", choices=["feed", "versions"], default="feed")
     ap.add_argument("--workers", type=int, default=0, help="0: one per CPU")
     ap.add_argument("--no-stages", action="store_true", help="skip the per-stage breakdown")
+    ap.add_argument("--repeat", type=int, default=3, help="runs of each command; the median is reported")
     args = ap.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
     docs, seen = (feed_corpus if args.corpus == "feed" else versions_corpus)(args.docs)
@@ -212,16 +215,25 @@ def main() -> None:
     work = OUT / "work.db"
     shutil.copy(master, work)
     w = ["--workers", str(args.workers)]
-    t_idx = run_cli(["ingest", str(src), "--index", str(work), "-o", str(OUT / "out.jsonl"), "-q", "--exit-zero", *w])
-    shutil.copy(master, work)
-    t_one = run_cli(["ingest", str(src), "--index", str(work), "-o", str(OUT / "one.jsonl"), "-q", "--exit-zero",
-                     "--workers", "1"])  # fmt: skip
+    # each command --repeat times, alternating, each from a fresh copy of the index: the median of
+    # each, and their ratio, measured under the same conditions
+    t_runs, one_runs = [], []
+    for _ in range(args.repeat):
+        shutil.copy(master, work)
+        t_runs.append(run_cli(["ingest", str(src), "--index", str(work), "-o", str(OUT / "out.jsonl"), "-q",
+                               "--exit-zero", *w]))  # fmt: skip
+        shutil.copy(master, work)
+        one_runs.append(run_cli(["ingest", str(src), "--index", str(work), "-o", str(OUT / "one.jsonl"), "-q",
+                                 "--exit-zero", "--workers", "1"]))  # fmt: skip
+    t_idx, t_one = statistics.median(t_runs), statistics.median(one_runs)
+    print("runs (s): " + ", ".join(f"{a:.1f}" for a in t_runs) + "; one process: "
+          + ", ".join(f"{a:.1f}" for a in one_runs))  # fmt: skip
     same = (OUT / "out.jsonl").read_bytes() == (OUT / "one.jsonl").read_bytes()
     recs = [json.loads(line) for line in (OUT / "out.jsonl").open()]
     dup_index = sum(1 for r in recs if (r["wirecheck"].get("index") or {}).get("matched", "").startswith("archive/")
                     or (r["wirecheck"].get("index") or {}).get("of", "").startswith("archive/"))  # fmt: skip
     cpus = len(os.sched_getaffinity(0))
-    print(f"wirecheck ingest against the {args.index_docs:,}-document index, {cpus} CPUs: {t_idx:.1f} s = "
+    print(f"wirecheck ingest against the {args.index_docs:,}-document index, {cpus} CPUs, median: {t_idx:.1f} s = "
           f"{len(docs) / t_idx:,.0f} documents/s ({dup_index} duplicates of archived stories found)")  # fmt: skip
     print(f"baseline, the same run in one process (--workers 1): {t_one:.1f} s = {len(docs) / t_one:,.0f} "
           f"documents/s; speed-up {t_one / t_idx:.2f}x; identical output: {same}")  # fmt: skip
