@@ -80,9 +80,10 @@ def test_dask_ingest_against_an_index_matches_one_process(local_cluster: Any, tm
         idx = open_index(str(tmp_path / f"{name}.db"), config.index_params())
         steps = default_steps(config, index=idx, added=1.0e9)
         shape = [(s.remote, [x.name for x in s.steps]) for s in plan(steps)]
-        remote = ["normalize", "language", "features", "cluster", "scorers", "quality"]
-        assert shape == ([(True, remote), (False, ["index"])] if score_batch == 5 else
-                         [(True, remote[:4]), (True, remote[4:]), (False, ["index"])])  # fmt: skip
+        remote = ["normalize", "language", "features", "cluster", "scorers"]
+        local = [(False, ["index"]), (False, ["quality"])]  # quality is too cheap to send away
+        assert shape == ([(True, remote), *local] if score_batch == 5 else
+                         [(True, remote[:4]), (True, remote[4:]), *local])  # fmt: skip
         out.append(records(ex.run(steps, corpus())))
         idx.close()
     assert json.dumps(out[0], sort_keys=True) == json.dumps(out[1], sort_keys=True)

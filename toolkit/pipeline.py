@@ -22,7 +22,7 @@ from toolkit.config import RunConfig, seeds_dir, signature
 from toolkit.document import Document, quality_score
 from toolkit.io.readers import read_inputs
 from toolkit.scorers.run import Scorers
-from toolkit.text.language import Evidence, detect, evidence
+from toolkit.text.language import DOC_CHARS, Evidence, detect, evidence
 from toolkit.text.normalize import norm_of, normalize
 from toolkit.text.segment import paragraph_spans
 
@@ -92,8 +92,8 @@ class Language(PerDocument):
             if not self.per_paragraph:
                 return
         if not self.per_paragraph and self.method != "sampled":
-            # the document's language alone: one pass over its opening (MAX_CHARS of it)
-            res = evidence(text).decide()
+            # the document's language alone: one pass over its opening
+            res = evidence(text, DOC_CHARS).decide()
             doc.lang, doc.lang_prob = res.lang, res.prob
             return
         total = Evidence(None, 0, 0)
@@ -118,6 +118,9 @@ class Quality(PerDocument):
     name = "quality"
     needs = ("findings",)
     adds = ("quality",)
+    # a few microseconds a document: it runs where the documents are (None), since sending them to
+    # a worker and back costs a hundred times more
+    batch = None
 
     def process(self, doc: Document) -> None:
         doc.quality = quality_score(doc.findings, len(doc.text.split()))

@@ -79,6 +79,8 @@ def test_too_large_text_is_rejected_with_its_fields() -> None:
 def test_huge_integer_is_valid_json() -> None:
     (doc,) = jsonl(b'{"text": "Numbers.", "n": 123456789012345678901234567890}')
     assert doc.ok and doc.record["n"] == 123456789012345678901234567890
+    (doc,) = jsonl(b'{"text": "Numbers.", "n": 18446744073709551616, "m": -9223372036854775809, "f": 1.5}')
+    assert doc.record == {"text": "Numbers.", "n": 2**64, "m": -(2**63) - 1, "f": 1.5}
 
 
 def test_ids_without_id_field_are_content_hashes() -> None:
