@@ -34,6 +34,8 @@ class RunConfig:
     # "exhaustive": every n-gram scored against langdetect's profiles (deterministic, fast);
     # "sampled": langdetect's own random-sampling detector, seeded (slower, same model).
     lang_method: str = "exhaustive"
+    # a record's declared language (its lang or language field) taken instead of identified
+    trust_lang: bool = False
     dedup: bool = True
     dedup_config: DedupConfig = field(default_factory=_dedup_default)
     # None: the whole input is one batch (clusters span it); N: cluster every N documents
@@ -46,7 +48,13 @@ class RunConfig:
         return {
             "wirecheck": __version__,
             "reader": asdict(self.reader),
-            "language": {**language.params(), "method": self.lang_method, "per_paragraph": self.paragraph_lang},
+            "language": {
+                **language.params(),
+                "method": self.lang_method,
+                "per_paragraph": self.paragraph_lang,
+                # (named only when on: results made without it keep their parameters)
+                **({"trust_declared": True} if self.trust_lang else {}),
+            },
             "segmenter": segmenter_params(),
             "dedup": self.dedup_config.params() if self.dedup else None,
             "scorers": self.scorer_config.params() if self.scorers else None,

@@ -22,7 +22,7 @@ from toolkit.config import RunConfig, seeds_dir, signature
 from toolkit.document import Document, quality_score
 from toolkit.io.readers import read_inputs
 from toolkit.scorers.run import Scorers
-from toolkit.text.language import DOC_CHARS, Evidence, detect, evidence
+from toolkit.text.language import DOC_CHARS, Evidence, declared_lang, detect, evidence, language_code
 from toolkit.text.normalize import norm_of, normalize
 from toolkit.text.segment import paragraph_spans
 
@@ -78,11 +78,24 @@ class Language(PerDocument):
     needs = ("norm",)
     adds = ("lang", "paragraphs")
 
-    def __init__(self, per_paragraph: bool = True, method: str = "exhaustive") -> None:
+    def __init__(self, per_paragraph: bool = True, method: str = "exhaustive", trust_declared: bool = False) -> None:
         self.per_paragraph = per_paragraph
         self.method = method
+        self.trust_declared = trust_declared
 
     def process(self, doc: Document) -> None:
+        declared = declared_lang(doc.record) if self.trust_declared else None
+        if declared is not None:
+            # the feed says which language this is (--trust-lang): taken as it is, not identified
+            doc.lang, doc.lang_prob, doc.lang_basis = language_code(declared), 1.0, "declared"
+            if not self.per_paragraph:
+                return
+        lang, prob = doc.lang, doc.lang_prob
+        self._identify(doc)
+        if declared is not None:
+            doc.lang, doc.lang_prob = lang, prob  # the paragraphs were identified, the document was told
+
+    def _identify(self, doc: Document) -> None:
         norm = norm_of(doc)
         text = norm.text
         spans = paragraph_spans(text)
@@ -132,7 +145,10 @@ def default_steps(
     """The steps of a run, in order: the only list of them. ``index``: an open "seen before"
     index (:func:`toolkit.index.open_index`) that every clustered batch is checked against and
     added to (``added``: its timestamp; ``dry_run``: check without adding)."""
-    steps: list[Step] = [Normalize(), Language(per_paragraph=config.paragraph_lang, method=config.lang_method)]
+    steps: list[Step] = [
+        Normalize(),
+        Language(per_paragraph=config.paragraph_lang, method=config.lang_method, trust_declared=config.trust_lang),
+    ]
     if config.dedup:
         from toolkit.dedup.steps import CheckIndex, Cluster, Features
 

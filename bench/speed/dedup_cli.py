@@ -3,8 +3,9 @@
 Every command reads the same JSONL file in a fresh process (start-up included) and is timed in
 the same run, alternating, ``--repeat`` times (the median is reported: these machines drift):
 
-- ``wirecheck dedup FILE --format jsonl -o OUT -q`` (story clustering only), in one process and
-  with ``--workers 0`` (one per CPU);
+- ``wirecheck dedup FILE --format jsonl -o OUT -q`` (story clustering only), in one process,
+  with ``--workers 0`` (one per CPU), and with ``--trust-lang`` (the records' declared language
+  taken instead of identified, as a feed that declares it allows);
 - the naive datasketch loop: ``MinHash.update`` per word 3-gram, then ``MinHashLSH.insert``;
 - datasketch's batch API: ``MinHash.bulk`` over every document's word 3-grams, then insert;
 - rensa (Rust MinHash, ``pip install rensa``; ``make bench`` installs it): ``RMinHash.update``
@@ -89,11 +90,11 @@ def write_corpus(kind: str, n: int, path: Path) -> int:
     if kind == "synthetic":
         from bench.speed.dedup_bench import corpus
 
-        rows = [{"id": d.id, "text": d.text} for d in corpus(n)]
+        rows = [{"id": d.id, "text": d.text, "lang": "en"} for d in corpus(n)]
     else:
         from bench.speed.ingest_bench import feed_corpus
 
-        rows = [{"id": d["id"], "text": d["text"]} for d in feed_corpus(n)[0]]
+        rows = [{"id": d["id"], "text": d["text"]} for d in feed_corpus(n)[0]]  # no declared language
     with path.open("w", encoding="utf-8") as fh:
         for r in rows:
             fh.write(json.dumps(r, ensure_ascii=False) + "\n")
@@ -110,6 +111,8 @@ def measure(kind: str, n: int, repeat: int, tmp: Path) -> None:
                                           "-q"],
         "wirecheck dedup --workers 0": [exe, "dedup", str(feed), "--format", "jsonl", "-o", str(tmp / "o2.jsonl"),
                                         "-q", "--workers", "0"],
+        "wirecheck dedup --trust-lang": [exe, "dedup", str(feed), "--format", "jsonl", "-o", str(tmp / "o3.jsonl"),
+                                         "-q", "--trust-lang"],
     }  # fmt: skip
     scripts = {"naive datasketch loop": NAIVE, "datasketch MinHash.bulk": BULK, "datasketch char 5-grams": CHAR5}
     if importlib.util.find_spec("rensa") is not None:

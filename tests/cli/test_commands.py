@@ -4,6 +4,7 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import FIXTURES, ROOT, SEEDS, run_cli, wirecheck_cmd
@@ -251,3 +252,23 @@ def test_counts_read_in_the_singular_and_index_times_in_iso(tmp_path: Path) -> N
     assert r.returncode == 0, r.stderr.decode()
     stats = json.loads(run_cli("index", "stats", "--index", db).stdout)
     assert stats["oldest"] == stats["newest"] == "2026-11-21T08:00:00Z"
+
+
+def test_trust_lang_takes_the_declared_language_instead_of_identifying_it(tmp_path: Path) -> None:
+    text = "The government announced on Tuesday that the new bridge over the river would open next spring."
+    src = tmp_path / "in.jsonl"
+    rows = [{"id": "a", "text": text, "lang": "fr-FR"}, {"id": "b", "text": text + " Traffic will be light."}]
+    src.write_text("".join(json.dumps(r) + "\n" for r in rows))
+
+    def langs(*args: str) -> dict[str, Any]:
+        r = run_cli(*args, str(src), "--format", "jsonl", "-o", str(tmp_path / "o.jsonl"), "-q")
+        assert r.returncode == 0, r.stderr.decode()
+        return {rec["id"]: rec["wirecheck"] for rec in map(json.loads, (tmp_path / "o.jsonl").read_text().splitlines())}
+
+    plain = langs("dedup")
+    assert plain["a"]["lang"] == plain["b"]["lang"] == "en" and "lang_basis" not in plain["a"]
+    told = langs("dedup", "--trust-lang")
+    assert (told["a"]["lang"], told["a"]["lang_prob"], told["a"]["lang_basis"]) == ("fr", 1.0, "declared")
+    assert told["b"]["lang"] == "en"  # nothing declared: identified
+    run = langs("run", "--trust-lang", "--no-compare")
+    assert run["a"]["lang"] == "fr" and [p["lang"] for p in run["a"]["paragraphs"]] == ["en"]  # paragraphs identified

@@ -83,6 +83,10 @@ ConfigArg = Annotated[
 ]  # fmt: skip
 TextKey = Annotated[str, typer.Option("--text-key", help="JSONL/CSV field holding the text.")]
 IdKey = Annotated[str, typer.Option("--id-key", help="JSONL/CSV field holding the id.")]
+TrustLang = Annotated[
+    bool,
+    typer.Option("--trust-lang", help="Take a record's lang/language field as its language instead of identifying it."),
+]
 InputFormat = Annotated[
     str, typer.Option("--input-format", help="auto, folder, text, jsonl, csv or feed (auto: from the name).")
 ]

@@ -34,6 +34,7 @@ from toolkit.cli.base import (
     SchedulerArg,
     SourceLangs,
     TextKey,
+    TrustLang,
     WorkersArg,
     app,
     fail,
@@ -85,6 +86,7 @@ def _settings(
     text_key: str,
     id_key: str,
     input_format: str,
+    trust_lang: bool = False,
     max_chars: int,
     dedup: bool,
     scorers: bool = True,
@@ -127,7 +129,7 @@ def _settings(
             raise fail(str(exc)) from None
     # paragraph languages serve the scorers and the comparison; clustering reads the document's
     return RunConfig(reader=reader, dedup=dedup, scorers=scorers, scorer_config=scorer, compare=compare,
-                     dedup_batch=batch_size, paragraph_lang=scorers or compare)  # fmt: skip
+                     dedup_batch=batch_size, paragraph_lang=scorers or compare, trust_lang=trust_lang)  # fmt: skip
 
 
 def _gates(
@@ -155,6 +157,7 @@ def run_cmd(
     rejects: RejectsArg = None,
     text_key: TextKey = "text",
     id_key: IdKey = "id",
+    trust_lang: TrustLang = False,
     input_format: InputFormat = "auto",
     max_chars: MaxChars = 1_000_000,
     source_lang: SourceLangs = DEFAULT_SOURCE_LANGS,
@@ -172,7 +175,8 @@ def run_cmd(
     quiet: Quiet = False,
 ) -> None:
     """Check documents: language, story clusters, findings, quality; write records, a summary and the report."""
-    config = _settings(text_key=text_key, id_key=id_key, input_format=input_format, max_chars=max_chars, dedup=True,
+    config = _settings(text_key=text_key, id_key=id_key, trust_lang=trust_lang, input_format=input_format,
+                       max_chars=max_chars, dedup=True,
                        compare=compare, batch_size=batch_size, source_lang=source_lang, glossary=glossary,
                        rules=rules, workers=workers, executor=executor, scheduler=scheduler)  # fmt: skip
     execute(Job("run", inputs, config, fmt, out, output, rejects=rejects, exit_zero=exit_zero, quiet=quiet,
@@ -193,6 +197,7 @@ def ingest_cmd(
     duplicates: DupsArg = None,
     text_key: TextKey = "text",
     id_key: IdKey = "id",
+    trust_lang: TrustLang = False,
     input_format: InputFormat = "auto",
     max_chars: MaxChars = 1_000_000,
     index: IndexArg = ".wirecheck/index.db",
@@ -217,7 +222,8 @@ def ingest_cmd(
 ) -> None:
     """Pre-ingest step: stream JSONL in, annotated JSONL out, deduplicated against an index of earlier batches,
     with quality gates (exit 1) and routing."""
-    config = _settings(text_key=text_key, id_key=id_key, input_format=input_format, max_chars=max_chars, dedup=True,
+    config = _settings(text_key=text_key, id_key=id_key, trust_lang=trust_lang, input_format=input_format,
+                       max_chars=max_chars, dedup=True,
                        compare=compare, batch_size=batch_size, source_lang=source_lang, glossary=glossary,
                        rules=rules, workers=workers, executor=executor, scheduler=scheduler)  # fmt: skip
     execute(Job("ingest", inputs, config, fmt, out, output, rejects=rejects, keep=keep, duplicates=duplicates,
@@ -238,6 +244,7 @@ def dedup_cmd(
     rejects: RejectsArg = None,
     text_key: TextKey = "text",
     id_key: IdKey = "id",
+    trust_lang: TrustLang = False,
     input_format: InputFormat = "auto",
     max_chars: MaxChars = 1_000_000,
     score: ScoreFlag = False,
@@ -250,7 +257,8 @@ def dedup_cmd(
 ) -> None:
     """Cluster versions of one story (copies, re-translations, other languages); print the clusters and write
     the records with their cluster. No scorers unless --score."""
-    config = _settings(text_key=text_key, id_key=id_key, input_format=input_format, max_chars=max_chars, dedup=True,
+    config = _settings(text_key=text_key, id_key=id_key, trust_lang=trust_lang, input_format=input_format,
+                       max_chars=max_chars, dedup=True,
                        scorers=score, batch_size=batch_size, workers=workers, executor=executor,
                        scheduler=scheduler)  # fmt: skip
     execute(Job("dedup", inputs, config, fmt, out, output, rejects=rejects, exit_zero=exit_zero, quiet=quiet,
@@ -268,6 +276,7 @@ def score_cmd(
     rejects: RejectsArg = None,
     text_key: TextKey = "text",
     id_key: IdKey = "id",
+    trust_lang: TrustLang = False,
     input_format: InputFormat = "auto",
     max_chars: MaxChars = 1_000_000,
     source_lang: SourceLangs = DEFAULT_SOURCE_LANGS,
@@ -279,7 +288,8 @@ def score_cmd(
     quiet: Quiet = False,
 ) -> None:
     """Run the artefact scorers alone (no clustering) and print the findings: span, severity, explanation, fix."""
-    config = _settings(text_key=text_key, id_key=id_key, input_format=input_format, max_chars=max_chars, dedup=False,
+    config = _settings(text_key=text_key, id_key=id_key, trust_lang=trust_lang, input_format=input_format,
+                       max_chars=max_chars, dedup=False,
                        source_lang=source_lang, glossary=glossary, rules=rules)  # fmt: skip
     execute(Job("score", inputs, config, fmt, out, output, rejects=rejects, exit_zero=exit_zero, quiet=quiet,
                 force=force, gates=_gates(fail_on, None, min_quality), show_findings=True))  # fmt: skip

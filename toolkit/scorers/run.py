@@ -16,6 +16,7 @@ from toolkit.scorers.base import DEFAULT_SOURCE_LANGS, Context, Story
 from toolkit.scorers.facts import quantities
 from toolkit.scorers.glossary import Glossary
 from toolkit.scorers.names import story_words, story_words_of
+from toolkit.text.language import declared_lang
 
 # earlier families win when two flag the same span (an exonym is not also a misspelling)
 FAMILIES = ("boilerplate", "untranslated", "rules", "names", "typography", "numbers", "facts")
@@ -111,14 +112,6 @@ SHORT_WORDS = 12  # headlines, captions, briefs: too short for a language label 
 SHORT_TRUST = 0.9  # a short text's label that disagrees with the feed needs this probability
 
 
-def _declared_lang(doc: Document) -> str | None:
-    for key in ("lang", "language"):
-        v = doc.record.get(key)
-        if isinstance(v, str) and 2 <= len(v.strip()) <= 12:
-            return v.strip().lower()
-    return None
-
-
 def settle_languages(docs: list[Document], default: str = "en") -> None:
     """A text too short to identify is checked as its declared language, else the feed's (the batch's
     majority language), else ``default``; never as ``und``. A short text labelled otherwise than the
@@ -128,7 +121,7 @@ def settle_languages(docs: list[Document], default: str = "en") -> None:
     counts = Counter(d.lang for d in docs if d.lang != "und" and not short[id(d)])
     majority = min(counts, key=lambda x: (-counts[x], x)) if counts else None
     for d in docs:
-        declared = _declared_lang(d)
+        declared = declared_lang(d.record)
         if d.lang != "und" and not (short[id(d)] and d.lang != (declared or majority) and d.lang_prob < SHORT_TRUST):
             continue
         if declared:

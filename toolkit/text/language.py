@@ -297,6 +297,23 @@ def detect_fast(text: str) -> LangResult:
     return evidence(text).decide()
 
 
+def declared_lang(record: Any) -> str | None:
+    """The language a record declares in its ``lang`` or ``language`` field, lower-cased, or None."""
+    if not isinstance(record, dict):
+        return None
+    for key in ("lang", "language"):
+        v = record.get(key)
+        if isinstance(v, str) and 2 <= len(v.strip()) <= 12:
+            return v.strip().lower()
+    return None
+
+
+def language_code(declared: str) -> str:
+    """A declared tag as this module's codes: the primary subtag (en-GB -> en), but zh-cn / zh-tw."""
+    tag = declared.replace("_", "-")
+    return tag if tag in ("zh-cn", "zh-tw") else tag.split("-")[0]
+
+
 def _canonical(code: str) -> str:
     # langdetect says zh-cn / zh-tw; keep its codes but lower-case them.
     return code.lower()
