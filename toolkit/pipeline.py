@@ -136,7 +136,8 @@ class Quality(PerDocument):
     batch = None
 
     def process(self, doc: Document) -> None:
-        doc.quality = quality_score(doc.findings, len(doc.text.split()))
+        # no findings, no penalty: the words need not be counted (a third of a second for 10,000 documents)
+        doc.quality = quality_score(doc.findings, len(doc.text.split()) if doc.findings else 0)
 
 
 def default_steps(

@@ -7,6 +7,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 from conftest import FIXTURES, SEEDS, run_cli
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from toolkit.dedup import DedupConfig, cluster_documents
 from toolkit.dedup.candidates import lsh_pairs
@@ -284,3 +286,27 @@ def test_dedup_table_shows_the_first_stories_and_counts_the_rest(tmp_path: Path)
     out = r.stdout.decode()
     assert "… and 20 more stories (0 with several versions, 20 documents)" in out
     assert sum(1 for line in out.splitlines() if " d0" in line) == 50
+
+
+_SOUNDS = [("sch|sh|ch", "x"), ("ph", "f"), ("[ckq]+", "k"), ("[zs]+", "s"), ("dj|dzh|j", "j"), ("th", "t")]
+
+
+def _skeleton_by_regex(t: str) -> str:
+    """The rules as regular expressions, applied in order: what skeleton() must equal."""
+    import regex
+
+    for pattern, repl in _SOUNDS:
+        t = regex.sub(pattern, repl, t)
+    return regex.sub(r"(.)\1+", r"\1", t[0] + regex.sub("[aeiouyhw]", "", t[1:]))
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(["s", "c", "h", "k", "q", "z", "d", "j", "t", "p", "a", "w", "sch", "dzh", "ph",
+                                 "th", "ss", "kk", "e", "y", "r"]), min_size=1, max_size=10))  # fmt: skip
+def test_name_skeletons_follow_the_sound_rules(parts: list[str]) -> None:
+    from toolkit.dedup.tokens import skeleton, skeletons
+
+    word = "".join(parts)
+    skeletons.pop(word, None)
+    assert skeleton(word) == _skeleton_by_regex(word)
+    assert skeleton("Idleb") == skeleton("Idlib") == "idlb"
