@@ -28,7 +28,7 @@ import numpy as np
 from toolkit.dedup.arrays import PAD, buffers, fmix64, scan_tables, sorted_unique, span_hashes, split, unique_max
 from toolkit.dedup.params import COPY_SAMPLE, LEX_SKETCH_WEIGHT
 from toolkit.dedup.scan import CAPITAL, DIGIT, LOWER, OPENS, scan
-from toolkit.dedup.tokens import M32, U64, Cache, lang_salt, stable32, token_info
+from toolkit.dedup.tokens import M32, U64, Cache, lang_salt, name_facts, stable32, word_facts
 from toolkit.text.numbers import number_key, scale_words
 
 MIN_LINE_WORDS = 5  # shorter lines (chrome, tags, headlines) do not count towards identity
@@ -154,19 +154,18 @@ def _features_chunk(texts: list[str], langs: list[str], chrome: np.ndarray | Non
     salts = np.array([lang_salt(b) for b in bases], dtype=U64)
     keys = th ^ salts[doc_of]
 
-    def facts(tokens: np.ndarray, fields: tuple[int, ...]) -> list[list[Any]]:
+    def facts(tokens: np.ndarray, of: Callable[[str, str], tuple[Any, ...]]) -> list[list[Any]]:
         rows = [
-            token_info(bytes(low[starts[i] : ends[i]]).decode("utf-8", "replace"), bases[doc_of[i]])
-            for i in tokens.tolist()
+            of(bytes(low[starts[i] : ends[i]]).decode("utf-8", "replace"), bases[doc_of[i]]) for i in tokens.tolist()
         ]
-        return [[row[f] for row in rows] for f in fields]
+        return [list(column) for column in zip(*rows, strict=True)] if rows else []
 
     def rest_of(tokens: np.ndarray) -> list[np.ndarray]:
         """(name key, name weight, scale) of some tokens."""
-        out: list[np.ndarray] = _rest.lookup(keys[tokens], lambda idx: facts(tokens[idx], (1, 2, 4)))
+        out: list[np.ndarray] = _rest.lookup(keys[tokens], lambda idx: facts(tokens[idx], name_facts))
         return out
 
-    weight, numword = _words.lookup(keys, lambda idx: facts(idx, (0, 3)))
+    weight, numword = _words.lookup(keys, lambda idx: facts(idx, word_facts))
 
     # copy view: word 3-grams within a document; documents of fewer than three tokens keep
     # their tokens. Only shingles whose hash is 0 mod COPY_SAMPLE (Broder's mod-m sampling):

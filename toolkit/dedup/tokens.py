@@ -91,17 +91,23 @@ def skeleton(name: str) -> str:
     return out
 
 
-def token_info(word: str, base: str) -> tuple[float, int, float, int, float]:
-    """(rarity, name key, name weight, number-word key, scale) of a lower-case token."""
+def word_facts(word: str, base: str) -> tuple[float, int]:
+    """(rarity, number-word key) of a lower-case token: what every token needs."""
     weight = 0.0 if len(word) < 3 or word[0].isdigit() else rarity(word, base)
+    value = number_words(base).get(word, 0)
+    return weight, stable32(f"n:{value}") if value >= 10 else 0
+
+
+def name_facts(word: str, base: str) -> tuple[int, float, float]:
+    """(name key, name weight, scale) of a lower-case token: what capitalised tokens and the
+    words after a number need (the skeleton is the costly part, so other tokens skip it)."""
     name_key, name_w = 0, 0.0
     sk = skeleton(word) if len(word) >= 3 else ""
     if len(sk) >= 2:
+        weight = 0.0 if word[0].isdigit() else rarity(word, base)
         # Short skeletons collide across unrelated names; their weight is reduced.
         name_key, name_w = stable32("x:" + sk), max(weight, 1.0) * min(1.0, len(sk) / 4)
-    value = number_words(base).get(word, 0)
-    number = stable32(f"n:{value}") if value >= 10 else 0
-    return weight, name_key, name_w, number, float(scale_words(base).get(word, 0.0))
+    return name_key, name_w, float(scale_words(base).get(word, 0.0))
 
 
 class Cache:
