@@ -145,3 +145,14 @@ def test_scoring_one_text_loads_no_clustering_kernels(cli, tmp_path: Path) -> No
     r = subprocess.run([sys.executable, "-c", code, str(one), str(tmp_path / "o")], capture_output=True, text=True,
                        env={**os.environ}, check=True, timeout=120)  # fmt: skip
     assert r.stdout.strip().splitlines()[-1] == "[]", r.stdout
+
+
+def test_peek_answers_as_get_without_keeping_the_answer() -> None:
+    table = words.zipf_table("en")
+    for w in ("the", "government", "qzxwv", "merkel"):
+        assert table.peek(w) == table.get(w)  # before get keeps it, and after
+        assert table.peek(w) == table.get(w)
+    probe = "zzqqxxyy"
+    table._memo.pop(probe, None)
+    assert table.peek(probe) is None and probe not in table._memo
+    assert words.zipf_peek(probe, "en") == 0.0 and words.zipf_peek("the", "en") == words.zipf("the", "en")

@@ -49,7 +49,7 @@ def best_neighbour(word: str, lang: str, min_zipf: float) -> tuple[str, float] |
     zipfs = zipf_table(lang)
     best: tuple[str, float] | None = None
     for cand in edits1(word):
-        z = zipfs.get(cand)
+        z = zipfs.peek(cand)
         if z is not None and z >= min_zipf and (best is None or z > best[1] or (z == best[1] and cand < best[0])):
             best = (cand, z)
     return best

@@ -20,7 +20,7 @@ from functools import lru_cache
 from toolkit.document import Finding, Severity
 from toolkit.scorers.base import Context, Token, match_case
 from toolkit.scorers.lexicon import MAX_EDIT_LEN, best_neighbour, damerau, edits1
-from toolkit.text.words import WORD, zipf
+from toolkit.text.words import WORD, zipf, zipf_peek
 
 RARE = 2.3  # below this a word is rare enough to be a typo (wordfreq keeps common typos at 1-2)
 UNKNOWN = 0.5
@@ -172,7 +172,7 @@ def _famous_neighbour(word: str, lang: str) -> tuple[str, float] | None:
     for cand in sorted(edits1(word)):
         if cand[:1] != word[:1]:
             continue  # a name keeps its first letter (Sarmada, a town, is no slip for Armada)
-        zs = [zipf(cand, x) for x in (lang, *NAME_LANGS)]
+        zs = [zipf_peek(cand, x) for x in (lang, *NAME_LANGS)]
         # listed in most languages: a name (Macron), not a word of one language; and not so
         # frequent in the document's language that it is one of its words too (Latin, Marine)
         name = sum(z >= 2.5 for z in zs) >= 4 and zs[0] < WORD_TOO

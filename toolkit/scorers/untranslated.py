@@ -106,19 +106,29 @@ def _exonym_at(text: str, pos: int, forms: tuple[str, ...]) -> str | None:
     return None
 
 
-def _word_starts(ctx: Context) -> list[tuple[int, str]]:
-    """(offset, letter run there) of every place an exonym could start, in text order (a superset)."""
+@lru_cache(maxsize=16)
+def _any_heads(pairs: tuple[str, ...]) -> frozenset[str]:
+    """The leading letter runs of every form listed for any of ``pairs``."""
+    return frozenset(h for pair in pairs for h in _exonym_heads(pair))
+
+
+def _word_starts(ctx: Context, heads: frozenset[str]) -> list[tuple[int, str]]:
+    """(offset, letter run there) of every place a form whose letter run is in ``heads`` could
+    start, in text order (a superset of the matches: one pass for all language pairs)."""
     out = []
     for t in ctx.tokens:
         w = t.text
         if "'" not in w and "’" not in w and "-" not in w:
-            out.append((t.start, w))
+            if w in heads:
+                out.append((t.start, w))
             continue
         pos = 0
         for m in _INNER.finditer(w):  # after a hyphen too: the pattern's lookbehind refuses those
-            out.append((t.start + pos, w[pos : m.start()]))
+            if w[pos : m.start()] in heads:
+                out.append((t.start + pos, w[pos : m.start()]))
             pos = m.end()
-        out.append((t.start + pos, w[pos:]))
+        if w[pos:] in heads:
+            out.append((t.start + pos, w[pos:]))
     return out
 
 
@@ -131,7 +141,8 @@ def _exonym_findings(ctx: Context) -> list[Finding]:
         if not table:
             continue
         if starts is None:
-            starts = _word_starts(ctx)
+            pairs = tuple(f"{x}-{ctx.lang}" for x in ctx.source_langs)
+            starts = _word_starts(ctx, _any_heads(pairs))
         heads = _exonym_heads(pair)
         found = []
         end = 0

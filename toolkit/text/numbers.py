@@ -33,6 +33,10 @@ _TIME = re.compile(
 _ROMAN = re.compile(r"\b(?P<r>[IVXLC]{1,7})(?P<suf>e|er|ème|eme|o|º)?\b")
 _ROMAN_VALUES = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
 _CENTURY = re.compile(r"si[èe]cle|siglo|secolo|s[ée]culo|century|centuries|jahrhundert|eeuw", re.IGNORECASE)
+_CENTURY_WORDS = ("siècle", "siecle", "siglo", "secolo", "século", "seculo", "century", "centuries", "jahrhundert",
+                  "eeuw")  # fmt: skip
+# characters that IGNORECASE matches to the pattern's ASCII letters but lower() does not map to them
+_CASE_ODD = ("ſ", "ı", "İ", "K")
 _COMPOUND_SCALE = re.compile(r"\s+(milhões|millones|milhoes)\b", re.IGNORECASE)  # mil milhões = 10^9
 
 
@@ -122,10 +126,19 @@ def _to_roman(n: int) -> str:
     return "".join(out)
 
 
+def _century_word(text: str) -> bool:
+    """Whether ``_CENTURY`` matches anywhere: substring tests on the lower-cased text (a twentieth
+    of the case-insensitive search), the search itself where odd case mappings could differ."""
+    if any(c in text for c in _CASE_ODD):
+        return _CENTURY.search(text) is not None
+    low = text.lower()
+    return any(w in low for w in _CENTURY_WORDS)
+
+
 def _romans(text: str) -> Iterator[Number]:
     """Roman numerals next to a century word (XIVe siècle, siglo XIV): ordinary numbers elsewhere
     would be read in pronouns and initials (I, V)."""
-    if not _CENTURY.search(text):
+    if not _century_word(text):
         return
     for m in _ROMAN.finditer(text):
         value = roman_value(m.group("r"))

@@ -104,6 +104,15 @@ class Zipfs:
             self._memo[word] = v
         return default if v == _MISSING else v
 
+    def peek(self, word: str) -> float | None:
+        """Like ``get(word)``, without keeping the answer: for probing many candidate spellings
+        (a word's 500 one-edit neighbours) that would crowd the words of the text out of the memo."""
+        v = self._memo.get(word)
+        if v is not None:
+            return None if v == _MISSING else v
+        row = self.table.row(word) if self.table is not None else -1
+        return self.values[row] / 100 if row >= 0 and self.values is not None else None
+
     def dedup_zipf(self, word: str) -> float | None:
         """The clustering stage's value of a word in the list, else None."""
         if self.table is None or self.dedup_values is None:
@@ -140,6 +149,12 @@ def zipf_table(lang: str) -> Zipfs:
 def zipf(word: str, lang: str) -> float:
     """Zipf frequency of a lower-case word (0.0 when unknown)."""
     return zipf_table(lang).get(word, 0.0)
+
+
+def zipf_peek(word: str, lang: str) -> float:
+    """:func:`zipf` for candidate spellings probed by the hundred (not kept in the memo)."""
+    v = zipf_table(lang).peek(word)
+    return 0.0 if v is None else v
 
 
 @lru_cache(maxsize=16)
