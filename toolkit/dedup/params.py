@@ -10,7 +10,7 @@ import json
 from dataclasses import asdict, dataclass
 from functools import lru_cache
 from importlib.metadata import version
-from typing import Any, BinaryIO
+from typing import Any
 
 from toolkit.text.tables import cached_file, package_key
 
@@ -85,21 +85,18 @@ def lsh_params(threshold: float, num_perm: int) -> tuple[int, int]:
     datasketch finds them by numerical integration (scipy, half a second to import), so the
     answer is kept in the cache under datasketch's version."""
 
-    def write(fh: BinaryIO) -> None:
+    def compute() -> tuple[int, int]:
         from datasketch import MinHashLSH
 
         lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
-        fh.write(json.dumps([lsh.b, lsh.r]).encode())
+        return lsh.b, lsh.r
 
     key = f"{package_key('datasketch', 'lsh.py')[1]}|{threshold!r}|{num_perm}"
-    path = cached_file("datasketch-lsh", key, ".json", write)
+    path = cached_file("datasketch-lsh", key, ".json", lambda fh: fh.write(json.dumps(compute()).encode()))
     if path is not None:
         try:
             bands, rows = json.loads(path.read_bytes())
             return int(bands), int(rows)
         except (OSError, ValueError):
             path.unlink(missing_ok=True)  # damaged: computed again below
-    from datasketch import MinHashLSH
-
-    lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
-    return lsh.b, lsh.r
+    return compute()

@@ -32,9 +32,9 @@ _TIME = re.compile(
 # a Roman numeral that counts centuries or rulers: XIVe siècle, siglo XIV, the XIV century
 _ROMAN = re.compile(r"\b(?P<r>[IVXLC]{1,7})(?P<suf>e|er|ème|eme|o|º)?\b")
 _ROMAN_VALUES = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
-_CENTURY = re.compile(r"si[èe]cle|siglo|secolo|s[ée]culo|century|centuries|jahrhundert|eeuw", re.IGNORECASE)
 _CENTURY_WORDS = ("siècle", "siecle", "siglo", "secolo", "século", "seculo", "century", "centuries", "jahrhundert",
                   "eeuw")  # fmt: skip
+_CENTURY = re.compile("|".join(_CENTURY_WORDS), re.IGNORECASE)
 # characters that IGNORECASE matches to the pattern's ASCII letters but lower() does not map to them
 _CASE_ODD = ("ſ", "ı", "İ", "K")
 _COMPOUND_SCALE = re.compile(r"\s+(milhões|millones|milhoes)\b", re.IGNORECASE)  # mil milhões = 10^9

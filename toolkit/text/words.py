@@ -81,14 +81,24 @@ def _build(lang: str) -> bytes:
     return pack(sections, {"lang": lang, "words": len(words)})
 
 
+def _empty() -> bytes:
+    """The table of a language wordfreq has no list for: no words."""
+    return pack({**pack_strings([]), "zipf": b"", "dedup": b""}, {"words": 0})
+
+
 class Zipfs:
     """One language's Zipf values: ``get(word, default)`` like a dictionary, backed by a map."""
 
-    def __init__(self, packed: Packed | None) -> None:
-        self.table = StringTable(packed) if packed is not None else None
-        self.values = packed.sections["zipf"].cast("H") if packed is not None else None
-        self.dedup_values = packed.sections["dedup"].cast("H") if packed is not None else None
+    def __init__(self, packed: Packed) -> None:
+        self.table = StringTable(packed)
+        self.values = packed.sections["zipf"].cast("H")
+        self.dedup_values = packed.sections["dedup"].cast("H")
         self._memo: dict[str, float] = {}
+
+    def _probe(self, word: str) -> float:
+        """The word's value from the table, or ``_MISSING``."""
+        row = self.table.row(word)
+        return self.values[row] / 100 if row >= 0 else _MISSING
 
     @overload
     def get(self, word: str, default: float) -> float: ...
@@ -97,8 +107,7 @@ class Zipfs:
     def get(self, word: str, default: float | None = None) -> float | None:
         v = self._memo.get(word)
         if v is None:
-            row = self.table.row(word) if self.table is not None else -1
-            v = self.values[row] / 100 if row >= 0 and self.values is not None else _MISSING
+            v = self._probe(word)
             if len(self._memo) >= _MEMO:
                 self._memo.clear()
             self._memo[word] = v
@@ -108,25 +117,21 @@ class Zipfs:
         """Like ``get(word)``, without keeping the answer: for probing many candidate spellings
         (a word's 500 one-edit neighbours) that would crowd the words of the text out of the memo."""
         v = self._memo.get(word)
-        if v is not None:
-            return None if v == _MISSING else v
-        row = self.table.row(word) if self.table is not None else -1
-        return self.values[row] / 100 if row >= 0 and self.values is not None else None
+        if v is None:
+            v = self._probe(word)
+        return None if v == _MISSING else v
 
     def dedup_zipf(self, word: str) -> float | None:
         """The clustering stage's value of a word in the list, else None."""
-        if self.table is None or self.dedup_values is None:
-            return None
         row = self.table.row(word)
         return self.dedup_values[row] / 100 if row >= 0 else None
 
     def top(self, min_zipf: float) -> frozenset[str]:
         out = []
-        if self.table is not None and self.values is not None:
-            for row in range(len(self.table)):
-                if self.values[row] / 100 < min_zipf:
-                    break
-                out.append(self.table.key(row))
+        for row in range(len(self.table)):
+            if self.values[row] / 100 < min_zipf:
+                break
+            out.append(self.table.key(row))
         return frozenset(out)
 
 
@@ -142,7 +147,7 @@ def zipf_table(lang: str) -> Zipfs:
             table = _tables.get(lang)
             if table is None:
                 packed = load(f"wordfreq-{lang}", _data()[1], lambda: _build(lang)) if has_lang(lang) else None
-                table = _tables[lang] = Zipfs(packed)
+                table = _tables[lang] = Zipfs(packed or Packed(_empty()))
     return table
 
 
