@@ -11,7 +11,7 @@ from importlib import resources
 from toolkit.compare.words import ELISION, INITIAL_MIN, OPENERS, TRANSLATED_MIN, VOCAB_MIN, Issue, bare, fold
 from toolkit.text.embed import default_embedder, supports
 from toolkit.text.numbers import find_numbers
-from toolkit.text.words import WORD, zipf
+from toolkit.text.words import NOUN_CAPITALS, WORD, multilingual, zipf
 
 
 @lru_cache(maxsize=1)
@@ -236,17 +236,6 @@ def check_names(src: str, tgt: str, src_lang: str, tgt_lang: str) -> list[Issue]
 
 def edit_limit(a: str, b: str) -> int:
     return 1 if min(len(a), len(b)) < 6 else 2
-
-
-def multilingual(word: str, lang: str) -> bool:
-    """Listed about as often in most other languages as in ``lang``: a name (Merkel, Charlie),
-    not a word of ``lang``'s vocabulary (Regierung, Comparez)."""
-    z = zipf(word, lang)
-    others = [zipf(word, x) for x in ("en", "fr", "de", "es", "it", "pt", "nl") if x != lang]
-    return sum(1 for o in others if o >= z - 1.5) >= 3
-
-
-NOUN_CAPITALS = frozenset({"de", "lb"})  # languages that capitalise every noun
 
 
 def name_runs(text: str, found: list[tuple[str, int, int]]) -> list[list[tuple[str, int, int]]]:

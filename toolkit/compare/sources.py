@@ -8,10 +8,8 @@ from collections import Counter
 from functools import lru_cache
 
 from toolkit.compare.names import (
-    NOUN_CAPITALS,
     counterpart,
     edit_limit,
-    multilingual,
     name_runs,
     name_tables,
     names,
@@ -21,7 +19,7 @@ from toolkit.compare.names import (
 )
 from toolkit.compare.words import ELISION, OPENERS, Issue, bare, fold
 from toolkit.scorers.base import match_case
-from toolkit.text.words import WORD, zipf
+from toolkit.text.words import NOUN_CAPITALS, WORD, multilingual, zipf
 
 NAME_RARE = 2.3  # a target spelling less frequent than this in the target lists is not an established one
 

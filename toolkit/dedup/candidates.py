@@ -33,6 +33,13 @@ def story_candidates(reps: list[int], feats: list[Any], langs: list[str], cfg: D
         sets = [feats[i].lex_sketch if view == "lex" else feats[i].xling_items for i in reps]
         sigs[view] = signatures(sets, cfg.num_perm, cfg.seed)
         found.append(_lsh_codes(sets, threshold, cfg, sigs[view]))
+    caseless = np.array([feats[i].caseless for i in reps], dtype=bool)
+    if caseless.any():
+        # a document whose name keys include rarer vocabulary (no capitals in its script) shares
+        # a smaller part of its keys with a translation: a lower threshold finds its partners
+        sets = [feats[i].xling_items for i in reps]
+        low = _lsh_codes(sets, cfg.lsh_caseless, cfg, sigs["xling"])
+        found.append(low[caseless[low // n] | caseless[low % n]])
     codes = np.concatenate(found)
     if not len(codes):
         return set()
@@ -59,7 +66,8 @@ def story_candidates(reps: list[int], feats: list[Any], langs: list[str], cfg: D
         words = _agreements(low8["lex"], left, right)
         ok = one_lang & (words >= need) & ~empty["lex"][left]
         names = _agreements(low8["xling"], left, right)
-        ok |= (names >= np.where(one_lang, need_names, need)) & ~empty["xling"][left]
+        need_x = np.where(one_lang, need_names, np.where(caseless[left] | caseless[right], need // 2, need))
+        ok |= (names >= need_x) & ~empty["xling"][left]
         passed.append(block[ok])
     rep = np.asarray(reps, dtype=np.int64)
     keep = sorted_unique(np.concatenate(passed))

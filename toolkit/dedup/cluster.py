@@ -143,7 +143,7 @@ def connect_stories(
 
     def sure(pair: tuple[int, int]) -> Edge | None:
         edge = check(*pair)
-        if edge is not None and edge.score < cfg.sure and edge.kind != "copy":
+        if edge is not None and (edge.score < cfg.sure or edge.partial) and edge.kind != "copy":
             weak.append(edge)  # decided below, once the sure pairs have formed the clusters
             return None
         return edge

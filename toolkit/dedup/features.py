@@ -19,15 +19,18 @@ table, so after warm-up a document costs no Python call per token.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
 
 from toolkit.dedup.arrays import PAD, buffers, fmix64, scan_tables, sorted_unique, span_hashes, split, unique_max
 from toolkit.dedup.params import COPY_SAMPLE, LEX_SKETCH_WEIGHT
-from toolkit.dedup.scan import CAPITAL, DIGIT, LOWER, OPENS, scan
+from toolkit.dedup.scan import CAPITAL, CASELESS, DIGIT, LOWER, OPENS, scan
 from toolkit.dedup.tokens import M32, U64, Cache, lang_salt, name_facts, stable32, word_facts
 from toolkit.text.numbers import number_key, scale_words
 
@@ -65,6 +68,9 @@ class Features:
     xling_seq: np.ndarray  # name and number keys in text order, for order-aware verification
     words: int
     lines: np.ndarray  # hashes of the lines that could be page chrome (5–30 words)
+    # most name keys come from a script without capitals, where rarer vocabulary passes for
+    # names too: its keys are a superset of the names, compared by containment (verify.py)
+    caseless: bool = False
     _copy: np.ndarray | None = field(default=None, repr=False)
     _sets: tuple[np.ndarray, ...] | None = field(default=None, repr=False)
 
@@ -125,8 +131,25 @@ def features_batch(texts: list[str], langs: list[str], chrome: np.ndarray | None
     return out
 
 
+# Digits of every script read as ASCII digits (٣٫٥, ३.५): numbers meet across scripts.
+_OTHER_DIGIT = re.compile(r"(?![0-9])\d")
+
+
+@lru_cache(maxsize=1)
+def _digits() -> dict[int, int]:
+    table = {c: 48 + unicodedata.digit(chr(c)) for c in range(0x80, 0x110000) if unicodedata.category(chr(c)) == "Nd"}
+    return {**table, 0x066B: ord("."), 0x066C: ord(",")}  # Arabic decimal and thousands separators
+
+
+def _ascii_digits(text: str) -> str:
+    if text.isascii() or not _OTHER_DIGIT.search(text):
+        return text
+    return text.translate(_digits())
+
+
 def _features_chunk(texts: list[str], langs: list[str], chrome: np.ndarray | None) -> list[Features]:
     n = len(texts)
+    texts = [_ascii_digits(t) for t in texts]
     orig, low = buffers(texts)
     size = len(orig) - PAD
     starts, ends, th, doc_of, line_of, flags, digit_ends, lhash = scan(orig, low, size, scan_tables())
@@ -188,9 +211,13 @@ def _features_chunk(texts: list[str], langs: list[str], chrome: np.ndarray | Non
     grams, gram_doc = np.take(grams, sampled).astype(np.uint32), np.take(gram_doc, sampled)
     copies = split(grams, np.searchsorted(gram_doc, np.arange(n + 1)))
 
-    # Names: capitalised tokens, not all capitals, not opening a sentence, with a skeleton.
+    # Names: capitalised tokens, not all capitals, not opening a sentence, and the rarer tokens
+    # of scripts without capitals (tokens.name_facts decides), with a skeleton.
     name_flags = flags & (CAPITAL | LOWER | OPENS)
-    cand_names = np.flatnonzero((name_flags == (CAPITAL | LOWER)) & (ends - starts >= 3))
+    cased = (name_flags == (CAPITAL | LOWER)) & (ends - starts >= 3)
+    no_case = ((flags & CASELESS) != 0) & (ends - starts >= 6)
+    cand_names = np.flatnonzero(cased | no_case)
+    caseless_docs = np.bincount(doc_of[no_case], minlength=n) > np.bincount(doc_of[cased], minlength=n)
     name_key, name_w, _ = rest_of(cand_names)
     named = name_key != 0
     cand_names, name_key, name_w = cand_names[named], name_key[named], name_w[named]
@@ -232,7 +259,16 @@ def _features_chunk(texts: list[str], langs: list[str], chrome: np.ndarray | Non
     seqs = split(seq_key, seq_bounds)
     return [
         Features(
-            copies[i], lex_keys[i], lex_ws[i], sketches[i], x_keys[i], x_ws[i], seqs[i], int(words[i]), lines_of_doc[i]
+            copies[i],
+            lex_keys[i],
+            lex_ws[i],
+            sketches[i],
+            x_keys[i],
+            x_ws[i],
+            seqs[i],
+            int(words[i]),
+            lines_of_doc[i],
+            bool(caseless_docs[i]),
         )
         for i in range(n)
     ]

@@ -41,6 +41,7 @@ class DedupConfig:
     lsh_copy: float = 0.3
     lsh_lex: float = 0.2
     lsh_xling: float = 0.15
+    lsh_caseless: float = 0.05  # name keys of a script without capitals (candidates.story_candidates)
     max_bucket: int = 500
     prefilter: float = 0.12
     prefilter_names_same: float = 0.2

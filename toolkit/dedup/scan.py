@@ -2,10 +2,11 @@
 
 Compiled with numba (cached on disk after the first run). Per token: start and end
 offsets, a 64-bit hash of its lower-case bytes, its document and line, whether it is
-capitalised, holds a lower-case ASCII letter, opens a sentence (the nearest non-space
-character before it is a sentence end, a line break or nothing), and where a leading
-run of digits ends. Per line: a hash of its tokens' hashes in order (equal lines of
-words, whatever their spacing and punctuation, hash alike: how page chrome is recognised).
+capitalised (and holds a lower-case letter) or written in a script without capitals, opens
+a sentence (the nearest non-space character before it is a sentence end, a line break or
+nothing), and where a leading run of digits ends. Per line: a hash of its tokens' hashes in
+order (equal lines of words, whatever their spacing and punctuation, hash alike: how page
+chrome is recognised).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from numba import njit
 # byte classes
 SEP, WORD, BREAK, END, PUNCT = 0, 1, 2, 3, 4
 # token flags
-CAPITAL, LOWER, OPENS, DIGIT = 1, 2, 4, 8
+CAPITAL, LOWER, OPENS, DIGIT, CASELESS = 1, 2, 4, 8, 16
 
 
 def class_table() -> np.ndarray:
@@ -137,9 +138,26 @@ def _scan(
                 ):
                     f |= CAPITAL
                     for k in range(start + 1, i):
-                        if 97 <= orig[k] <= 122:
+                        o2 = orig[k]
+                        # a lower-case letter: ASCII, or a character its lower case leaves alone
+                        # (Путин, Ελλάδα); an all-capital token (NATO, НАТО) has none
+                        if (97 <= o2 <= 122) or (
+                            o2 >= 0xC0
+                            and orig[k + 1] == low[k + 1]
+                            and o2 == low[k]
+                            and (o2 < 0xE0 or orig[k + 2] == low[k + 2])
+                        ):
                             f |= LOWER
                             break
+                elif (
+                    (o == 0xD6 and orig[start + 1] >= 0x90)
+                    or (0xD7 <= o <= 0xDF)
+                    or o == 0xE0
+                    or (o == 0xE1 and orig[start + 1] < 0xB4)
+                ):
+                    # Hebrew, Arabic, Syriac, Thaana, the Indic scripts, Thai, Georgian, Ethiopic …:
+                    # scripts without capitals (CJK is left out: it writes no spaces between words)
+                    f |= CASELESS
                 starts[n] = start
                 ends[n] = i
                 digit_ends[n] = end

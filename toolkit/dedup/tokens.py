@@ -4,16 +4,19 @@
 
 from __future__ import annotations
 
-import unicodedata
+import json
+from functools import lru_cache
+from importlib import resources
 from itertools import groupby
 from typing import Any
 
 import numpy as np
 import xxhash
+from anyascii import anyascii
 
 from toolkit.dedup.params import FREQ_CUTOFF
 from toolkit.text.numbers import number_words, scale_words
-from toolkit.text.words import has_lang, zipf_table
+from toolkit.text.words import NOUN_CAPITALS, has_lang, multilingual, zipf_table
 
 U64 = np.uint64
 M32 = U64(0xFFFFFFFF)
@@ -59,24 +62,34 @@ def _zipf(word: str, lang: str) -> float:
     return float(zipf_frequency(word, lang))
 
 
-_FOLD = str.maketrans({"ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "ł": "l", "đ": "d", "ı": "i"})
-
-
 # the sound classes, applied in this order (sch/sh/ch -> x, ph -> f, c/k/q runs -> k, s/z runs -> s,
-# dj -> j, th -> t), then vowels, h and w dropped after the first letter and repeats collapsed.
+# dj -> j, th -> t, p -> b, v -> f), then vowels dropped (a leading one too), h and w dropped after
+# the first letter, and repeats collapsed. Arabic writes neither p nor v, and a name's opening vowel
+# is a letter, an alef or nothing depending on the script (Erdogan, أردوغان, एर्दोगन): those
+# differences are folded so that transliterations of one name meet.
 # Plain string operations, not regular expressions: a third of the time, the same skeletons (a test
 # compares them with the regex version on adversarial strings).
-_KS = str.maketrans({"c": "k", "q": "k", "z": "s"})
+_KS = str.maketrans({"c": "k", "q": "k", "z": "s", "p": "b", "v": "f"})
 _DROP = str.maketrans("", "", "aeiouyhw")
+_VOWELS = "aeiouy"
+# Arabic's article and the conjunctions and prepositions written onto it (al-, wal-, bil-, lil-,
+# fal-, kal-): not part of the name they precede (الأسد, al-Assad)
+_AR_ARTICLE = ("وال", "بال", "فال", "كال", "لل", "ال")
+# Devanagari's anusvara is a nasal before the next consonant, mostly n in names (लंदन, London);
+# the transliteration writes it m
+_ANUSVARA = str.maketrans({"\u0902": "\u0928\u094d", "\u0901": "\u0928\u094d"})
 
 
 def skeleton(name: str) -> str:
-    """A name's consonant skeleton, stable across languages' spellings: Idleb/Idlib → idlb."""
+    """A name's consonant skeleton, stable across languages' spellings and scripts:
+    Idleb/Idlib → dlb, Путин/पुतिन/Poutine/Putin → btn."""
     s = skeletons.get(name)
     if s is not None:
         return s
-    t = unicodedata.normalize("NFKD", name.lower().translate(_FOLD))
-    t = "".join(c for c in t if "a" <= c <= "z")
+    t = name.lower()
+    if not t.isascii():
+        t = anyascii(t.translate(_ANUSVARA)).lower()
+    t = "".join(c for c in t if "a" <= c <= "z").lstrip(_VOWELS)
     if not t:
         return ""
     t = t.replace("sch", "x").replace("sh", "x").replace("ch", "x").replace("ph", "f").translate(_KS)
@@ -91,6 +104,32 @@ def skeleton(name: str) -> str:
     return out
 
 
+def caseless(word: str) -> bool:
+    """Written in a script without capitals (Arabic, Devanagari, Hebrew …): case tells no name."""
+    c = word[0]
+    return not c.isascii() and c.isalpha() and c.upper() == c.lower()
+
+
+# A name in a script without capitals, or in a language that capitalises every noun, is told
+# from vocabulary by its frequency: a word about this common in its language is not a name
+# (measured on NTREX's dev split: names mostly below 4.5, the nouns that crowd them above).
+NAME_MAX_ZIPF = 4.5
+
+
+@lru_cache(maxsize=1)
+def _endings() -> dict[str, tuple[str, ...]]:
+    table = json.loads(resources.files("toolkit.data").joinpath("name_endings.json").read_text(encoding="utf-8"))
+    return {lang: tuple(sorted(v, key=len, reverse=True)) for lang, v in table.items() if not lang.startswith("_")}
+
+
+def name_stem(word: str, base: str) -> str:
+    """A lower-case name without the case ending its language added (Путиным → путин)."""
+    for end in _endings().get(base, ()):
+        if word.endswith(end) and len(word) - len(end) >= 3:
+            return word[: -len(end)]
+    return word
+
+
 def word_facts(word: str, base: str) -> tuple[float, int]:
     """(rarity, number-word key) of a lower-case token: what every token needs."""
     weight = 0.0 if len(word) < 3 or word[0].isdigit() else rarity(word, base)
@@ -99,15 +138,26 @@ def word_facts(word: str, base: str) -> tuple[float, int]:
 
 
 def name_facts(word: str, base: str) -> tuple[int, float, float]:
-    """(name key, name weight, scale) of a lower-case token: what capitalised tokens and the
-    words after a number need (the skeleton is the costly part, so other tokens skip it)."""
+    """(name key, name weight, scale) of a lower-case token: what capitalised tokens, tokens of
+    scripts without capitals and the words after a number need (the skeleton is the costly
+    part, so other tokens skip it)."""
     name_key, name_w = 0, 0.0
-    sk = skeleton(word) if len(word) >= 3 else ""
+    scale = float(scale_words(base).get(word, 0.0))
+    if len(word) < 3:
+        return name_key, name_w, scale
+    if caseless(word):
+        if base == "ar":
+            word = next((word[len(a) :] for a in _AR_ARTICLE if word.startswith(a) and len(word) > len(a) + 2), word)
+        if rarity(word, base) < 7.0 - NAME_MAX_ZIPF:
+            return name_key, name_w, scale  # a common word
+    elif base in NOUN_CAPITALS and not multilingual(word, base):
+        return name_key, name_w, scale  # a capitalised noun (Regierung), not a name (Merkel)
+    sk = skeleton(name_stem(word, base))
     if len(sk) >= 2:
         weight = 0.0 if word[0].isdigit() else rarity(word, base)
         # Short skeletons collide across unrelated names; their weight is reduced.
         name_key, name_w = stable32("x:" + sk), max(weight, 1.0) * min(1.0, len(sk) / 4)
-    return name_key, name_w, float(scale_words(base).get(word, 0.0))
+    return name_key, name_w, scale
 
 
 class Cache:

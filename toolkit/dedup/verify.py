@@ -11,7 +11,7 @@ import numpy as np
 
 from toolkit.dedup.params import DedupConfig
 from toolkit.document import Document
-from toolkit.text.embed import default_embedder
+from toolkit.text.embed import default_embedder, supports
 from toolkit.text.normalize import norm_of
 from toolkit.text.segment import sentence_spans
 
@@ -23,6 +23,9 @@ class Edge:
     kind: str  # copy, retranslation, cross_language
     score: float
     scores: dict[str, float]
+    # decided on one side's containment in the other (a script without capitals), which a
+    # different story's common names can reach: joins only with its clusters' support
+    partial: bool = False
 
 
 def common(ka: np.ndarray, kb: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -36,12 +39,14 @@ def common(ka: np.ndarray, kb: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return np.flatnonzero(hit), pos[hit]
 
 
-def _wjaccard(ka: np.ndarray, wa: np.ndarray, kb: np.ndarray, wb: np.ndarray) -> float:
+def _wjaccard(ka: np.ndarray, wa: np.ndarray, kb: np.ndarray, wb: np.ndarray, over: int = 0) -> float:
+    """Weighted Jaccard of two keyed sets; with ``over`` 1 or 2, the weighted containment of that
+    side (a or b) in the other instead."""
     if not len(ka) or not len(kb):
         return 0.0
     ia, ib = common(ka, kb)
     inter = float(np.minimum(wa[ia], wb[ib]).sum())
-    union = float(wa.sum() + wb.sum()) - inter
+    union = float(wa.sum() + wb.sum()) - inter if not over else float((wa if over == 1 else wb).sum())
     return inter / union if union > 0 else 0.0
 
 
@@ -106,8 +111,12 @@ def verify_pair(
         need_xo = cfg.cross_language
     shared = len(common(fa.xling, fb.xling)[0]) if len(fa.xling) and len(fb.xling) else 0
     xo = 0.0
+    over = 0
     if shared >= cfg.min_shared_keys:
-        scores["names_numbers"] = round(_wjaccard(fa.xling, fa.xling_w, fb.xling, fb.xling_w), 4)
+        # one side's keys are its names plus rarer vocabulary (a script without capitals): how
+        # many of the other side's names and numbers it holds
+        over = 0 if fa.caseless == fb.caseless else (2 if fa.caseless else 1)
+        scores["names_numbers"] = round(_wjaccard(fa.xling, fa.xling_w, fb.xling, fb.xling_w, over), 4)
         # order agreement is at most 1: skip its (quadratic) computation when it cannot matter
         if scores["names_numbers"] >= need_xo or need_xo == 0.0:
             scores["order"] = round(order_agreement(fa.xling_seq, fb.xling_seq), 4)
@@ -123,11 +132,12 @@ def verify_pair(
         kind, score, need = "cross_language", round(xo, 4), cfg.coverage_cross
         if score < cfg.cross_language:
             return None
-    if score < cfg.sure and cfg.semantic and sentences is not None:
+    partial = not same_lang and over != 0
+    if score < cfg.sure and cfg.semantic and sentences is not None and sentences.knows(i, j):
         scores["sentences"] = round(sentences.coverage(i, j), 4)
         if scores["sentences"] < need:
             return None
-    return Edge(i, j, kind, score, scores)
+    return Edge(i, j, kind, score, scores, partial)
 
 
 class Sentences:
@@ -146,6 +156,11 @@ class Sentences:
             sents = [x for x in sents if len(x.split()) >= 5][: self.cfg.max_sentences]
             v = self.vectors[i] = self.embedder.encode(sents)
         return v
+
+    def knows(self, i: int, j: int) -> bool:
+        """Whether the embedder was trained on both documents' languages (else its similarities
+        say nothing, and the pair is decided on its other evidence)."""
+        return supports(self.embedder, self.docs[i].lang) and supports(self.embedder, self.docs[j].lang)
 
     def coverage(self, i: int, j: int) -> float:
         a, b = self._of(i), self._of(j)

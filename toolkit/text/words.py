@@ -166,3 +166,14 @@ def zipf_peek(word: str, lang: str) -> float:
 def top_words(lang: str, min_zipf: float) -> frozenset[str]:
     """The words of a language at or above a Zipf frequency (its function words at 6)."""
     return zipf_table(lang).top(min_zipf)
+
+
+NOUN_CAPITALS = frozenset({"de", "lb"})  # languages that capitalise every noun
+
+
+def multilingual(word: str, lang: str) -> bool:
+    """Listed about as often in most other languages as in ``lang``: a name (Merkel, Charlie),
+    not a word of ``lang``'s vocabulary (Regierung, Comparez)."""
+    z = zipf(word, lang)
+    others = [zipf(word, x) for x in ("en", "fr", "de", "es", "it", "pt", "nl") if x != lang]
+    return sum(1 for o in others if o >= z - 1.5) >= 3
