@@ -357,3 +357,42 @@ def test_names_in_cyrillic_and_caseless_scripts_are_keys() -> None:
     ar = features("قال المتحدث إن ٣٥٠ شخصا و ١٢ طفلا أصيبوا في الهجوم على المدينة.", "ar")
     ar_ascii = features("قال المتحدث إن 350 شخصا و 12 طفلا أصيبوا في الهجوم على المدينة.", "ar")
     assert len(ar.xling) >= 2 and list(ar.xling) == list(ar_ascii.xling)
+
+
+@pytest.mark.parametrize(
+    "word,lang",
+    [
+        ("heißt", "de"),
+        ("straßensperrungen", "de"),
+        ("İngiltere", "tr"),
+        ("işsizliğin", "tr"),
+        ("حقيقيًا", "ar"),
+        ("يُقدّمه", "ar"),
+        ("पीड़ित", "hi"),
+        ("नज़दीक", "hi"),
+        ("путиным", "ru"),
+        ("ştiri", "ro"),
+        ("știri", "ro"),
+        ("zzqxwkfv", "en"),
+    ],
+)
+def test_word_frequency_matches_wordfreq_without_its_tokenizer(word: str, lang: str) -> None:
+    from wordfreq import zipf_frequency
+
+    from toolkit.dedup.tokens import _zipf
+
+    assert _zipf(word, lang) == pytest.approx(zipf_frequency(word, lang), abs=0.011)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.integers(0, 6), max_size=40), st.lists(st.integers(0, 6), max_size=40))
+def test_bit_parallel_lcs_equals_the_quadratic_table(a: list[int], b: list[int]) -> None:
+    from toolkit.dedup.verify import lcs_length
+
+    prev = [0] * (len(b) + 1)
+    for x in a:
+        cur = [0]
+        for j, y in enumerate(b):
+            cur.append(prev[j] + 1 if x == y else max(prev[j + 1], cur[j]))
+        prev = cur
+    assert lcs_length(a, b) == prev[-1]

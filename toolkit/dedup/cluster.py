@@ -16,7 +16,7 @@ from toolkit.dedup.candidates import chrome_lines, lsh_pairs, story_candidates
 from toolkit.dedup.features import features_batch
 from toolkit.dedup.minhash import signatures
 from toolkit.dedup.params import DedupConfig
-from toolkit.dedup.verify import Edge, Sentences, verify_copy, verify_pair
+from toolkit.dedup.verify import Edge, Sentences, confirm, verify_copy, verify_pair
 from toolkit.document import ClusterInfo, Document
 from toolkit.hashing import stable_hex
 from toolkit.index import Entry
@@ -90,7 +90,13 @@ def cluster_documents(docs: list[Document], config: DedupConfig | None = None) -
     sentences = Sentences(live, cfg) if cfg.semantic else None
     words = [f.words for f in feats]
     story_edges = connect_stories(
-        candidates, uf, lambda p: verify_pair(p, live, feats, cfg, sentences), reps, words, cfg
+        candidates,
+        uf,
+        lambda p: verify_pair(p, live, feats, cfg),
+        reps,
+        words,
+        cfg,
+        lambda e: confirm(e, sentences),
     )
     edges = copy_edges + story_edges
     _assign(live, edges, uf)
@@ -123,8 +129,13 @@ def connect_stories(
     reps: list[int],
     words: list[int],
     cfg: DedupConfig,
+    confirm: Callable[[Edge], bool] = lambda e: True,
 ) -> list[Edge]:
     """Join story pairs: sure pairs at once, the others only with the support of their clusters.
+
+    ``verify`` scores a pair on its cheap evidence; ``confirm`` makes an edge below ``sure``
+    pass its sentence check, run only where the edge would join two clusters (the embedding
+    of a pair whose versions are already together would change nothing).
 
     One pair just above the thresholds can chain two stories (two outlets' reports of one
     event share names, numbers and phrases). So a pair below ``cfg.sure`` joins two clusters
@@ -132,17 +143,28 @@ def connect_stories(
     (up to ``cfg.linkage_members`` a side) verify too: average linkage, not single linkage.
     """
     results: dict[tuple[int, int], Edge | None] = {}
+    confirmed: dict[tuple[int, int], bool] = {}
 
-    def check(a: int, b: int) -> Edge | None:
+    def scored(a: int, b: int) -> Edge | None:
         key = (a, b) if a < b else (b, a)
         if key not in results:
             results[key] = verify(key)
         return results[key]
 
+    def check(a: int, b: int) -> Edge | None:
+        """The pair's edge once it has passed its sentence check, else None."""
+        edge = scored(a, b)
+        if edge is None:
+            return None
+        key = (edge.a, edge.b)
+        if key not in confirmed:
+            confirmed[key] = confirm(edge)
+        return edge if confirmed[key] else None
+
     weak: list[Edge] = []
 
     def sure(pair: tuple[int, int]) -> Edge | None:
-        edge = check(*pair)
+        edge = scored(*pair)
         if edge is not None and (edge.score < cfg.sure or edge.partial) and edge.kind != "copy":
             weak.append(edge)  # decided below, once the sure pairs have formed the clusters
             return None
@@ -157,8 +179,26 @@ def connect_stories(
         if ra == rb:
             continue
         sides = [sorted(members[r], key=lambda i: (-words[i], i))[: cfg.linkage_members] for r in (ra, rb)]
-        votes = [check(x, y) is not None for x in sides[0] for y in sides[1]]
-        if sum(votes) < cfg.linkage * len(votes):
+        votes = [(x, y) for x in sides[0] for y in sides[1]]
+        need = cfg.linkage * len(votes)
+        # The cheap evidence first: pairs that fail it, or have passed their sentence check,
+        # are counted; the others are embedded one by one, only while the outcome is open.
+        yes, open_ = 0, []
+        for x, y in votes:
+            e = scored(x, y)
+            if e is None:
+                continue
+            done = confirmed.get((e.a, e.b), True if not e.owed else None)
+            if done is None:
+                open_.append((x, y))
+            yes += done is True
+        if yes + len(open_) < need or check(edge.a, edge.b) is None:
+            continue
+        for k, (x, y) in enumerate(open_):
+            if yes >= need or yes + len(open_) - k < need:
+                break
+            yes += check(x, y) is not None
+        if yes < need:
             continue
         joined = members.pop(ra) + members.pop(rb)
         uf.union(ra, rb)

@@ -65,7 +65,7 @@ class DedupConfig:
     coverage_cross: float = 0.35
     min_words_same: float = 0.2
     match: float = 0.7
-    max_sentences: int = 60
+    max_sentences: int = 24
     semantic: bool = True
     chrome_min_families: int = 3
     min_shingles: int = 8

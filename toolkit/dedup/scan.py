@@ -37,13 +37,15 @@ def class_table() -> np.ndarray:
 
 
 def mark_tables() -> tuple[np.ndarray, np.ndarray]:
-    """Classes of two-byte marks after 0xC2 and three-byte marks after 0xE2 0x80 (255: a word byte)."""
+    """Classes of two-byte marks after 0xC2 and three-byte marks after 0xE2 0x80 (255: a word byte);
+    :func:`_scan` also knows the currency signs and the Arabic and Devanagari punctuation."""
     two = np.full(256, 255, dtype=np.uint8)
-    two[[0xAB, 0xBB]] = END  # « »
+    two[[0xAB, 0xBB, 0xA1, 0xBF]] = END  # « » ¡ ¿
     two[0xA0] = SEP  # no-break space
+    two[[0xA3, 0xA5]] = PUNCT  # £ ¥ (a number after them is a number)
     three = np.full(256, 255, dtype=np.uint8)
     three[[0x9C, 0x9D, 0x9E, 0x94, 0x93, 0xA6, 0xB9, 0xBA]] = END  # quotes, dashes, ellipsis
-    three[[0x98, 0x99]] = PUNCT  # single quotes, apostrophe
+    three[[0x98, 0x99, 0x9A]] = PUNCT  # single quotes, apostrophe, low single quote
     three[[*range(0x80, 0x8C), 0xAF]] = SEP  # spaces
     three[[0xA8, 0xA9]] = BREAK  # line and paragraph separators
     return two, three
@@ -109,6 +111,12 @@ def _scan(
                     m = three[low[i + 2]]
                     if m != 255:
                         c, forced, skip = m, m, 2
+                elif b == 0xE2 and low[i + 1] == 0x82 and low[i + 2] >= 0xA0:
+                    c, forced, skip = PUNCT, PUNCT, 2  # currency signs (€ ₹ ₽)
+                elif b == 0xD8 and (low[i + 1] == 0x8C or low[i + 1] == 0x9B or low[i + 1] == 0x9F):
+                    c, forced, skip = END, END, 1  # Arabic comma, semicolon, question mark
+                elif b == 0xE0 and low[i + 1] == 0xA5 and (low[i + 2] == 0xA4 or low[i + 2] == 0xA5):
+                    c, forced, skip = END, END, 2  # Devanagari danda and double danda (full stops)
         if c == WORD:
             if not in_word:
                 in_word = True

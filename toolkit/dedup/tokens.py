@@ -5,12 +5,14 @@
 from __future__ import annotations
 
 import json
+import unicodedata
 from functools import lru_cache
 from importlib import resources
 from itertools import groupby
 from typing import Any
 
 import numpy as np
+import regex
 import xxhash
 from anyascii import anyascii
 
@@ -47,16 +49,66 @@ def rarity(word: str, lang: str) -> float:
     return w
 
 
+_LETTERS = regex.compile(r"[\p{L}\p{M}]+")
+# scripts that wordfreq's regex tokenizer keeps whole between spaces (not Thai or CJK, which it segments)
+_SPACED = frozenset({"Latn", "Cyrl", "Grek", "Arab", "Hebr", "Deva", "Armn", "Geor"})
+
+
+@lru_cache(maxsize=64)
+def _simple_language(lang: str) -> dict[str, Any] | None:
+    """wordfreq's preprocessing settings for ``lang`` where it only normalises a token (no
+    segmenting tokenizer, no transliteration); None elsewhere."""
+    from wordfreq.language_info import get_language_info
+
+    info = get_language_info(lang)
+    if info["tokenizer"] != "regex" or info["script"] not in _SPACED or info["transliteration"]:
+        return None
+    return dict(info)
+
+
+_CEDILLAS = str.maketrans({"ș": "ş", "ț": "ţ"})
+_COMMAS = str.maketrans({"ş": "ș", "ţ": "ț"})
+_DOTLESS = str.maketrans({"İ": "i", "I": "ı"})
+
+
+def _preprocessed(word: str, lang: str) -> str | None:
+    """The one token wordfreq makes of ``word`` (its normal form, case folding, marks and
+    letter rules for the language), or None where it may make several or segment it."""
+    info = _simple_language(lang)
+    if info is None:
+        return None
+    t = unicodedata.normalize(info["normal_form"], word)
+    if info["remove_marks"]:
+        t = "".join(c for c in t if c != "\u0640" and unicodedata.category(c) != "Mn")  # and tatweel
+    if info["dotless_i"]:
+        t = t.translate(_DOTLESS)
+    t = t.casefold()
+    if info["diacritics_under"] == "cedillas":
+        t = t.translate(_CEDILLAS)
+    elif info["diacritics_under"] == "commas":
+        t = t.translate(_COMMAS)
+    return t if _LETTERS.fullmatch(t) else None
+
+
 def _zipf(word: str, lang: str) -> float:
     """wordfreq's zipf frequency: words of its list from the compiled table, other spellings
-    through its tokenizer (which splits and combines them)."""
+    as wordfreq normalises them, and through its tokenizer only where it may split them."""
     if not has_lang(lang):
         return 0.0
-    z = zipf_table(lang).dedup_zipf(word)
+    table = zipf_table(lang)
+    z = table.dedup_zipf(word)
     if z is not None:
         return z
     if word.isalpha() and word.isascii():
         return 0.0  # a plain word outside the list
+    if any(c.isdigit() for c in word):
+        # letters glued to digits (g20, و18): an identifier or a typesetting slip, kept as rare; asking
+        # wordfreq would load its whole list of the language for a handful of such tokens
+        return 0.0
+    pre = _preprocessed(word, lang)
+    if pre is not None:
+        z = table.dedup_zipf(pre) if pre != word else None
+        return 0.0 if z is None else z
     from wordfreq import zipf_frequency
 
     return float(zipf_frequency(word, lang))

@@ -26,6 +26,9 @@ class Edge:
     # decided on one side's containment in the other (a script without capitals), which a
     # different story's common names can reach: joins only with its clusters' support
     partial: bool = False
+    # the sentence coverage this pair must still show (0: none): the embedding is computed only
+    # when the pair would change a decision (cluster.connect_stories)
+    owed: float = 0.0
 
 
 def common(ka: np.ndarray, kb: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -57,20 +60,29 @@ def order_agreement(a: np.ndarray, b: np.ndarray) -> float:
     translation keeps the order of its names and numbers (about 0.8–1.0); another
     report of the same event mentions the same names in another order (about 0.5).
     """
-    shared = set(a.tolist()) & set(b.tolist())
-    sa = [x for x in a.tolist() if x in shared]
-    sb = [x for x in b.tolist() if x in shared]
+    la, lb = a.tolist(), b.tolist()
+    shared = set(la) & set(lb)
+    sa = [x for x in la if x in shared]
+    sb = [x for x in lb if x in shared]
     if not sa or not sb:
         return 0.0
     if len(sa) > len(sb):
         sa, sb = sb, sa
-    prev = [0] * (len(sb) + 1)
-    for x in sa:
-        cur = [0]
-        for j, y in enumerate(sb):
-            cur.append(prev[j] + 1 if x == y else max(prev[j + 1], cur[j]))
-        prev = cur
-    return prev[-1] / len(sa)
+    return lcs_length(sa, sb) / len(sa)
+
+
+def lcs_length(a: list[int], b: list[int]) -> int:
+    """Length of the longest common subsequence, bit-parallel over ``b`` (Hyyrö 2004): one
+    big-integer step per item of ``a`` instead of a row of the quadratic table."""
+    match: dict[int, int] = {}
+    for j, y in enumerate(b):
+        match[y] = match.get(y, 0) | (1 << j)
+    full = (1 << len(b)) - 1
+    v = full
+    for x in a:
+        u = v & match.get(x, 0)
+        v = ((v + u) | (v - u)) & full
+    return len(b) - v.bit_count()
 
 
 def _containment(a: np.ndarray, b: np.ndarray) -> float:
@@ -133,11 +145,23 @@ def verify_pair(
         if score < cfg.cross_language:
             return None
     partial = not same_lang and over != 0
-    if score < cfg.sure and cfg.semantic and sentences is not None and sentences.knows(i, j):
-        scores["sentences"] = round(sentences.coverage(i, j), 4)
-        if scores["sentences"] < need:
-            return None
-    return Edge(i, j, kind, score, scores, partial)
+    edge = Edge(i, j, kind, score, scores, partial, need if score < cfg.sure and cfg.semantic else 0.0)
+    if sentences is not None and not confirm(edge, sentences):
+        return None
+    return edge
+
+
+def confirm(edge: Edge, sentences: Sentences | None) -> bool:
+    """The sentence check an edge below ``sure`` still owes (its coverage goes into its scores);
+    True when none is owed, or the embedder does not know one of the two languages."""
+    if not edge.owed or sentences is None or not sentences.knows(edge.a, edge.b):
+        return True
+    edge.scores["sentences"] = round(sentences.coverage(edge.a, edge.b), 4)
+    owed, edge.owed = edge.owed, 0.0
+    return edge.scores["sentences"] >= owed
+
+
+_SENTENCE_CHARS = 300  # room for a news sentence (most are 100-200 characters)
 
 
 class Sentences:
@@ -152,7 +176,12 @@ class Sentences:
         v = self.vectors.get(i)
         if v is None:
             text = norm_of(self.docs[i]).text
-            sents = [text[s:e] for s, e in sentence_spans(text, self.docs[i].lang)]
+            # the first sentences are what is compared: only the text that can hold them is split
+            limit = self.cfg.max_sentences * _SENTENCE_CHARS
+            spans = sentence_spans(text[:limit], self.docs[i].lang)
+            if len(text) > limit:
+                spans = spans[:-1]  # cut by the limit
+            sents = [text[s:e] for s, e in spans]
             sents = [x for x in sents if len(x.split()) >= 5][: self.cfg.max_sentences]
             v = self.vectors[i] = self.embedder.encode(sents)
         return v
