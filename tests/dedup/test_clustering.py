@@ -396,3 +396,79 @@ def test_bit_parallel_lcs_equals_the_quadratic_table(a: list[int], b: list[int])
             cur.append(prev[j] + 1 if x == y else max(prev[j + 1], cur[j]))
         prev = cur
     assert lcs_length(a, b) == prev[-1]
+
+
+def _clusters_of(texts: dict[str, str]) -> dict[str, str]:
+    docs = [Document(id=k, text=v, record={}) for k, v in texts.items()]
+    docs = list(Language()(Normalize()(docs)))
+    cluster_documents(docs)
+    return {d.id: d.cluster.id for d in docs if d.cluster}
+
+
+def test_identical_and_near_identical_briefs_cluster_as_copies() -> None:
+    brief_a = (
+        "Firefighters contained a blaze at a textile warehouse near the harbour on Tuesday night after "
+        "six hours, the regional fire service said, adding that nobody was hurt."
+    )  # 26 words
+    brief_b = "Council approves new cycle lanes on Mill Road after a two-year consultation with residents."
+    short = "Polls close at eight tonight across the county."  # 8 words: too few shingles to sketch
+    texts = {
+        "a1": brief_a,
+        "a2": brief_a,
+        "a3": "BRIEF\n" + brief_a,
+        "a4": brief_a.replace("Tuesday", "Wednesday"),  # near-identical
+        "b1": brief_b,
+        "b2": brief_b,
+        "s1": short,
+        "s2": short,
+        "other": "Shares in the carmaker fell sharply on Monday after it cut its profit forecast for the year.",
+    }
+    c = _clusters_of(texts)
+    assert c["a1"] == c["a2"] == c["a3"] == c["a4"]
+    assert c["b1"] == c["b2"] != c["a1"]
+    assert c["s1"] == c["s2"] not in (c["a1"], c["b1"])
+    assert c["other"] not in (c["a1"], c["b1"], c["s1"])
+
+
+def test_sentences_shared_only_by_one_storys_versions_are_never_chrome() -> None:
+    from toolkit.dedup.candidates import chrome_lines
+    from toolkit.dedup.features import features_batch, line_hash
+
+    story = [
+        "Rescuers pulled eleven miners alive from the flooded Pike River shaft on Sunday morning.",
+        "The mine operator said pumps had lowered the water by four metres overnight.",
+        "Families waited at the pithead in Greymouth as the first men were carried out.",
+    ]
+    furniture = "Subscribe to our newsletter for the latest headlines every morning."
+    # four versions of the story that are not copies of each other (each adds its own sentences),
+    # and three other stories of the same site; all carry the site's furniture line
+    versions = [
+        "\n".join([*story, f"Version {k} adds its own reporting on the rescue at length here.", furniture])
+        for k in range(4)
+    ]
+    others = [
+        "\n".join([line, furniture])
+        for line in (
+            "The city council approved a budget that doubles spending on road repairs next year.\n"
+            "Potholes on the ring road had drawn record complaints from cyclists and bus drivers.\n"
+            "Work on the eastern junction begins in March, the transport committee confirmed.",
+            "A violinist from Lagos won the international competition in Brussels on Saturday.\n"
+            "The jury praised her reading of a Bartók sonata in the final round at the conservatoire.\n"
+            "She receives a prize of twenty thousand euros and a year-long loan of a Guarneri instrument.",
+            "Shares in the carmaker fell after it cut its profit forecast for the third time.\n"
+            "Analysts blamed weak demand for electric models in China and rising steel prices.\n"
+            "The chief executive told investors that a cheaper hatchback would arrive in autumn.",
+        )
+    ]
+    texts = versions + others
+    feats = features_batch(texts, ["en"] * len(texts))
+    families = list(range(len(texts)))  # no two are copies
+    cfg = DedupConfig()
+    from toolkit.dedup.verify import one_story
+
+    chrome = set(chrome_lines([f.lines for f in feats], families, 3, lambda i, j: one_story(feats[i], feats[j], cfg)))
+    assert line_hash(furniture) in chrome  # furniture of different stories
+    assert not {line_hash(s) for s in story} & chrome  # the story's own sentences
+    # without the story evidence, the old rule took them for chrome
+    plain = set(chrome_lines([f.lines for f in feats], families, 3))
+    assert {line_hash(s) for s in story} <= plain

@@ -3,6 +3,7 @@ lines that several story families share, which are page chrome rather than ident
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
@@ -152,21 +153,60 @@ def _lsh_codes(
     return out
 
 
-def chrome_lines(lines: list[np.ndarray], family: list[int], min_families: int) -> np.ndarray:
-    """Hashes of the short lines that stand in documents of at least ``min_families`` copy families."""
+def exact_pairs(exact: list[int]) -> set[tuple[int, int]]:
+    """Pairs (first, other) of documents whose bodies are the same words: short items too
+    few shingles to sketch (briefs, captions, re-sends) meet here."""
+    first: dict[int, int] = {}
+    out = set()
+    for i, h in enumerate(exact):
+        if h:
+            j = first.setdefault(h, i)
+            if j != i:
+                out.add((j, i))
+    return out
+
+
+def chrome_lines(
+    lines: list[np.ndarray],
+    family: list[int],
+    min_families: int,
+    alike: Callable[[int, int], bool] | None = None,
+    max_checked: int = 40,
+) -> np.ndarray:
+    """Hashes of the short lines that stand in documents of at least ``min_families`` copy
+    families that are different stories.
+
+    Versions of one story that miss the copy threshold share its sentences; those sentences
+    are the best evidence the versions belong together, not page furniture. So a line's
+    families count only when their documents do not look like one story (``alike`` on a
+    representative of each; the first ``max_checked`` families of a line are examined).
+    """
     if not lines:
         return np.zeros(0, dtype=np.uint64)
     counts = np.fromiter(map(len, lines), dtype=np.int64, count=len(lines))
     hashes = np.concatenate(lines) if counts.sum() else np.zeros(0, dtype=np.uint64)
     fams = np.repeat(np.asarray(family, dtype=np.int64), counts)
+    docs = np.repeat(np.arange(len(lines), dtype=np.int64), counts)
     if not len(hashes):
         return np.zeros(0, dtype=np.uint64)
-    order = np.lexsort((fams, hashes))
-    h, f = hashes[order], fams[order]
+    order = np.lexsort((docs, fams, hashes))
+    h, f, d = hashes[order], fams[order], docs[order]
     new_pair = np.ones(len(h), dtype=bool)
     new_pair[1:] = (h[1:] != h[:-1]) | (f[1:] != f[:-1])
-    h = h[new_pair]
+    h, d = h[new_pair], d[new_pair]  # one (line, family), with the family's first document
     starts = np.flatnonzero(np.r_[True, h[1:] != h[:-1]])
     per_line = np.diff(np.r_[starts, len(h)])
-    out: np.ndarray = h[starts[per_line >= min_families]]
-    return out
+    cand = np.flatnonzero(per_line >= min_families)
+    if alike is None:
+        out: np.ndarray = h[starts[cand]]
+        return out
+    keep = []
+    for k in cand.tolist():
+        kept: list[int] = []  # representatives of different stories
+        for doc in d[starts[k] : starts[k] + min(int(per_line[k]), max_checked)].tolist():
+            if all(not alike(doc, other) for other in kept):
+                kept.append(doc)
+                if len(kept) >= min_families:
+                    keep.append(k)
+                    break
+    return h[starts[np.asarray(keep, dtype=np.int64)]] if keep else np.zeros(0, dtype=np.uint64)

@@ -12,11 +12,11 @@ from typing import Any
 
 import numpy as np
 
-from toolkit.dedup.candidates import chrome_lines, lsh_pairs, story_candidates
+from toolkit.dedup.candidates import chrome_lines, exact_pairs, lsh_pairs, story_candidates
 from toolkit.dedup.features import features_batch
 from toolkit.dedup.minhash import signatures
 from toolkit.dedup.params import DedupConfig
-from toolkit.dedup.verify import Edge, Sentences, confirm, verify_copy, verify_pair
+from toolkit.dedup.verify import Edge, Sentences, confirm, one_story, verify_copy, verify_pair
 from toolkit.document import ClusterInfo, Document
 from toolkit.hashing import stable_hex
 from toolkit.index import Entry
@@ -70,11 +70,13 @@ def cluster_documents(docs: list[Document], config: DedupConfig | None = None) -
         # kept for the "seen before" index: a document is remembered by its copy signature
         d.copy_sig = copy_sigs[i]
         d.copy_size = len(feats[i].copy) if len(copy_sets[i]) >= cfg.min_shingles else 0
-    copy_pairs = lsh_pairs(copy_sets, cfg.lsh_copy, cfg, copy_sigs)
+    copy_pairs = lsh_pairs(copy_sets, cfg.lsh_copy, cfg, copy_sigs) | exact_pairs([f.exact for f in feats])
     uf = UnionFind(n)
     copy_edges = _connect(copy_pairs, uf, lambda p: verify_copy(p, feats, cfg))
     families = [uf.find(i) for i in range(n)]
-    chrome = chrome_lines([f.lines for f in feats], families, cfg.chrome_min_families)
+    chrome = chrome_lines(
+        [f.lines for f in feats], families, cfg.chrome_min_families, lambda i, j: one_story(feats[i], feats[j], cfg)
+    )
     if len(chrome):
         redo = [i for i, f in enumerate(feats) if len(f.lines) and np.isin(f.lines, chrome).any()]
         for i, f in zip(redo, features_batch([texts[i] for i in redo], [langs[i] for i in redo], chrome), strict=True):

@@ -29,7 +29,7 @@ from typing import Any
 import numpy as np
 
 from toolkit.dedup.arrays import PAD, buffers, fmix64, scan_tables, sorted_unique, span_hashes, split, unique_max
-from toolkit.dedup.params import COPY_SAMPLE, LEX_SKETCH_WEIGHT
+from toolkit.dedup.params import COPY_SAMPLE, LEX_SKETCH_WEIGHT, SHORT_SAMPLED
 from toolkit.dedup.scan import CAPITAL, CASELESS, DIGIT, LOWER, OPENS, scan
 from toolkit.dedup.tokens import M32, U64, Cache, lang_salt, name_facts, stable32, word_facts
 from toolkit.text.numbers import number_key, scale_words
@@ -68,6 +68,7 @@ class Features:
     xling_seq: np.ndarray  # name and number keys in text order, for order-aware verification
     words: int
     lines: np.ndarray  # hashes of the lines that could be page chrome (5–30 words)
+    exact: int = 0  # hash of the body's words in order (0: fewer than MIN_LINE_WORDS)
     # most name keys come from a script without capitals, where rarer vocabulary passes for
     # names too: its keys are a superset of the names, compared by containment (verify.py)
     caseless: bool = False
@@ -207,9 +208,21 @@ def _features_chunk(texts: list[str], langs: list[str], chrome: np.ndarray | Non
         grams, gram_doc = grams[order], gram_doc[order]
     else:
         grams, gram_doc = grams[gram_ok], gram_doc[gram_ok]
-    sampled = np.flatnonzero(grams % U64(COPY_SAMPLE) == 0)
+    # A short document (briefs, captions) keeps all its shingles: a sample of a few would let
+    # near-identical briefs miss each other.
+    in_sample = grams % U64(COPY_SAMPLE) == 0
+    # (by the count of all its shingles, so that two near-identical briefs are sampled alike)
+    short_copy = np.bincount(gram_doc, minlength=n) < SHORT_SAMPLED * COPY_SAMPLE
+    sampled = np.flatnonzero(in_sample | short_copy[gram_doc])
     grams, gram_doc = np.take(grams, sampled).astype(np.uint32), np.take(gram_doc, sampled)
     copies = split(grams, np.searchsorted(gram_doc, np.arange(n + 1)))
+    # the body's words in order, hashed: identical items of any length meet
+    exact = [
+        int(fmix64(np.bitwise_xor.reduce(th[a:b] * (np.arange(1, b - a + 1, dtype=U64) | U64(1)))))
+        if b - a >= MIN_LINE_WORDS
+        else 0
+        for a, b in zip(tok_bounds[:-1].tolist(), tok_bounds[1:].tolist(), strict=True)
+    ]
 
     # Names: capitalised tokens, not all capitals, not opening a sentence, and the rarer tokens
     # of scripts without capitals (tokens.name_facts decides), with a skeleton.
@@ -268,6 +281,7 @@ def _features_chunk(texts: list[str], langs: list[str], chrome: np.ndarray | Non
             seqs[i],
             int(words[i]),
             lines_of_doc[i],
+            exact[i],
             bool(caseless_docs[i]),
         )
         for i in range(n)

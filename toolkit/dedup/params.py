@@ -19,12 +19,14 @@ FREQ_CUTOFF = 5.2  # zipf; more frequent words carry no identity (the, said, tha
 # half the items and fewer chance collisions; verification still weighs every content word.
 LEX_SKETCH_WEIGHT = 3.0
 COPY_SAMPLE = 4  # one word 3-gram in this many (by hash) enters the copy signature
+SHORT_SAMPLED = 8  # ...unless it has fewer than this many times COPY_SAMPLE: a short document keeps all
 
 
 def feature_params() -> dict[str, Any]:
     """What the feature extraction hashes, for the signature."""
     return {
-        "copy": f"word 3-grams (1 in {COPY_SAMPLE} by hash), 64-bit FNV-1a token hash, lines of >= 5 words",
+        "copy": f"word 3-grams (1 in {COPY_SAMPLE} by hash, all below {SHORT_SAMPLED * COPY_SAMPLE}), "
+        "64-bit FNV-1a token hash, lines of >= 5 words; identical bodies of >= 5 words",
         "lex": f"content words with wordfreq zipf < {FREQ_CUTOFF} (wordfreq {version('wordfreq')}) + numbers; "
         f"MinHash over those of weight >= {LEX_SKETCH_WEIGHT}",
         "xling": "name consonant skeletons + normalised numbers",

@@ -91,6 +91,17 @@ def _containment(a: np.ndarray, b: np.ndarray) -> float:
     return len(common(a, b)[0]) / min(len(a), len(b))
 
 
+def one_story(fa: Any, fb: Any, cfg: DedupConfig) -> bool:
+    """Whether two documents share enough rarer words, or names and numbers in order, to be
+    versions of one story (what tells a story's shared sentences from page chrome)."""
+    if _wjaccard(fa.lex, fa.lex_w, fb.lex, fb.lex_w) >= cfg.same_language:
+        return True
+    if len(common(fa.xling, fb.xling)[0]) < cfg.min_shared_keys:
+        return False
+    xo = _wjaccard(fa.xling, fa.xling_w, fb.xling, fb.xling_w) * order_agreement(fa.xling_seq, fb.xling_seq)
+    return xo >= cfg.sure
+
+
 def verify_copy(pair: tuple[int, int], feats: list[Any], cfg: DedupConfig) -> Edge | None:
     i, j = pair
     c = round(_containment(feats[i].copy, feats[j].copy), 4)
