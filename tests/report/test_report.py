@@ -134,7 +134,8 @@ def test_seeds_report_in_chromium(browser: Any, seeds_report: Path) -> None:
     assert section.count() == 1
     assert section.locator("code", has_text="001_380e6ef03d52a1a3.txt").count() == 1
     assert section.locator(".badge", has_text="canonical").count() == 1
-    # its aligned sentence pairs, with chrF
+    # its aligned sentence pairs, with chrF (stories off screen are drawn when scrolled to)
+    section.scroll_into_view_if_needed()
     pairs = section.locator("table.pairs tbody tr")
     assert pairs.count() >= 10
     first = pairs.first.locator("td").first.inner_text()
@@ -202,3 +203,96 @@ def test_hostile_text_title_and_url_render_as_text_in_chromium(browser: Any, tmp
     assert page.locator("img").count() == 0 and seen["dialogs"] == [] and seen["errors"] == []
     assert all(u.startswith("file:") for u in seen["requests"])
     page.close()
+
+
+SEED_ERDOGAN = "002_69f73cb32884462e.txt"
+SEED_IDLEB = "000_25f7e6c52884490d.txt"
+
+
+def test_editor_reviews_fixes_downloads_the_corrected_story_and_apply_gives_the_same_bytes(
+    browser: Any, seeds_report: Path, tmp_path: Path
+) -> None:
+    context = browser.new_context(accept_downloads=True, viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(seeds_report.resolve().as_uri())
+    page.wait_for_selector("html[data-ready='1']", timeout=10_000)
+    # severity is visible in the first screen without a click: a legend, and the worst story first
+    # with its counts by severity
+    assert page.locator(".legend").is_visible()
+    first = page.locator("ol.triage li").first
+    assert first.is_visible() and first.locator(".sevtag").count() >= 1
+    assert first.bounding_box()["y"] < 900  # type: ignore[index]
+    # ... and in the text, a finding's underline says its severity
+    erg = page.locator("mark.f", has_text=re.compile(r"^Ergodan$"))
+    assert "s1" in erg.get_attribute("class").split()  # type: ignore[union-attr]
+    assert erg.evaluate("m => getComputedStyle(m).borderBottomStyle") == "solid"
+    # accept Ergodan -> Erdogan with the keyboard, and every Idleb -> Idlib at once
+    erg.click()
+    page.keyboard.press("a")
+    assert "Accepted" in page.locator("#inspector").inner_text()
+    assert "acc" in erg.get_attribute("class").split()  # type: ignore[union-attr]
+    page.locator("mark.f", has_text=re.compile(r"^Idleb$")).first.click()
+    page.get_by_role("button", name=re.compile(r"^Accept all \d+ like this$")).click()
+    seeds = ROOT / "seeds"
+    for doc in (SEED_ERDOGAN, SEED_IDLEB):
+        expected = (seeds / doc).read_text(encoding="utf-8").replace("Ergodan", "Erdogan").replace("Idleb", "Idlib")
+        article = page.locator("article.doc", has=page.locator("code", has_text=doc))
+        with page.expect_download() as dl:
+            article.locator("button.download").click()
+        dl.value.save_as(tmp_path / doc)
+        assert (tmp_path / doc).read_bytes() == expected.encode("utf-8")
+    with page.expect_download() as dl:
+        page.click("#export")
+    dl.value.save_as(tmp_path / "decisions.json")
+    # the command line applies the exported decisions to the run: the same bytes
+    r = run_cli("apply", str(tmp_path / "decisions.json"), "--results", str(seeds_report.parent),
+                "--out", str(tmp_path / "corrected"))  # fmt: skip
+    assert r.returncode == 0, r.stderr.decode()
+    for doc in (SEED_ERDOGAN, SEED_IDLEB):
+        assert (tmp_path / "corrected" / doc).read_bytes() == (tmp_path / doc).read_bytes()
+    # a reload keeps the decisions
+    page.reload()
+    page.wait_for_selector("html[data-ready='1']", timeout=10_000)
+    assert "acc" in page.locator("mark.f", has_text=re.compile(r"^Ergodan$")).get_attribute("class").split()  # type: ignore[union-attr]
+    assert re.match(r"\d+ decisions", page.locator("#decided").inner_text())
+    # printed, every story is drawn (none left to lazy rendering) and the controls are gone
+    page.emulate_media(media="print")
+    sections = page.locator("section.cluster")
+    for k in range(sections.count()):
+        assert sections.nth(k).evaluate("s => getComputedStyle(s).contentVisibility") == "visible"
+        assert sections.nth(k).locator(".text").first.inner_text().strip()
+    assert not page.locator(".toolbar").is_visible()
+    assert errors == []
+    context.close()
+
+
+def test_apply_refuses_files_that_are_not_decisions(tmp_path: Path, seeds_report: Path) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"documents": {}}', encoding="utf-8")
+    r = run_cli("apply", str(bad), "--results", str(seeds_report.parent), "--out", str(tmp_path / "c"))
+    assert r.returncode == 2 and b"not a decisions file" in r.stderr
+    other = tmp_path / "other.json"
+    other.write_text(json.dumps({"format": "wirecheck-decisions/1", "documents": {"nope.txt": []}}), encoding="utf-8")
+    r = run_cli("apply", str(other), "--results", str(seeds_report.parent), "--out", str(tmp_path / "c"))
+    assert r.returncode == 2 and b"nope.txt" in r.stderr
+
+
+def test_corrected_text_applies_accepted_and_edited_fixes_in_order() -> None:
+    from toolkit.report.review import corrected, finding_key
+
+    text = "Home > World\n\nErgodan met Merekl in Idleb.\n"
+    fs = [
+        finding("boilerplate.nav", 0, 12, "Home > World", ""),
+        finding("name.misspelling", 14, 21, "Ergodan", "Erdogan"),
+        finding("name.misspelling", 26, 32, "Merekl", "Merkel"),
+        finding("untranslated.exonym", 36, 41, "Idleb", "Idlib"),
+    ]
+    decided = {
+        finding_key(fs[1]): ("accept", "Erdogan"),
+        finding_key(fs[2]): ("edit", "Angela Merkel"),
+        finding_key(fs[3]): ("reject", None),
+    }
+    assert corrected(text, fs, decided, False) == "Home > World\n\nErdogan met Angela Merkel in Idleb.\n"
+    assert corrected(text, fs, decided, True) == "Erdogan met Angela Merkel in Idleb.\n"

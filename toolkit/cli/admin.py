@@ -37,6 +37,44 @@ def report_cmd(
             f"applied, {files.review} left to an editor), {files.patch.name}")  # fmt: skip
 
 
+@app.command("apply")
+def apply_cmd(
+    decisions: Annotated[Path, typer.Argument(help="Decisions exported from the report (Export decisions).")],
+    results: Annotated[Path, typer.Option("--results", help="The --out folder of the run the report shows.")] = Path(
+        "out"
+    ),
+    out: Annotated[Path, typer.Option("--out", help="Folder for the corrected texts, one ID.txt each.")] = Path(
+        "corrected"
+    ),
+    quiet: Quiet = False,
+) -> None:
+    """Write each reviewed story with the editor's accepted fixes applied (as the report's
+    "Download corrected text" does, byte for byte)."""
+    from toolkit.report import ResultsError
+    from toolkit.report.results import load_results
+    from toolkit.report.review import DecisionsError, corrected, load_decisions, safe_name
+
+    try:
+        dec = load_decisions(decisions)
+        res = load_results(results)
+    except (DecisionsError, ResultsError) as exc:
+        raise fail(str(exc)) from None
+    sig = str(res.summary.get("signature", ""))
+    if dec.signature and sig and dec.signature != sig:
+        raise fail(f"{decisions} was made on another run's report (its signature differs from {results}'s)")
+    docs = {d.id: d for d in res.docs if d.rejected is None}
+    missing = sorted(set(dec.documents) - set(docs))
+    if missing:
+        raise fail(f"{decisions} names documents that {results} does not hold: {', '.join(missing[:5])}")
+    out.mkdir(parents=True, exist_ok=True)
+    for doc_id in sorted(dec.documents):
+        d = docs[doc_id]
+        text = corrected(d.text, d.findings, dec.documents[doc_id], dec.remove_chrome)
+        (out / safe_name(doc_id)).write_bytes(text.encode("utf-8", "surrogatepass"))
+    if not quiet:
+        say(f"wirecheck: {plural(len(dec.documents), 'corrected story', 'corrected stories')} in {out}/")
+
+
 index_app = typer.Typer(help="Manage the 'seen before' index: stats, evict, drop.", no_args_is_help=True,
                         rich_markup_mode=None)  # fmt: skip
 app.add_typer(index_app, name="index")

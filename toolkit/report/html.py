@@ -110,7 +110,12 @@ def _segments(text: str, spans: list[tuple[int, int, int, int]]) -> list[tuple[i
 
 
 def _highlight(
-    text: str, segs: list[tuple[int, int, list[int]]], fam_of: list[int], cut: set[int], neutral: set[int]
+    text: str,
+    segs: list[tuple[int, int, list[int]]],
+    fam_of: list[int],
+    cut: set[int],
+    neutral: set[int],
+    sev_of: list[int],
 ) -> Markup:
     parts: list[str] = []
     for a, b, ids in segs:
@@ -118,7 +123,8 @@ def _highlight(
         if not ids:
             parts.append(piece)
             continue
-        cls = f"f f{fam_of[ids[0]]}" + (" n" if ids[0] in neutral else "")
+        # the most severe finding sets the underline (severity), its family the colour
+        cls = f"f f{fam_of[ids[0]]} s{sev_of[ids[0]]}" + (" n" if ids[0] in neutral else "")
         cls += " cut" if any(g in cut for g in ids) else ""
         parts.append(f'<mark class="{cls}" data-f="{" ".join(map(str, ids))}">{piece}</mark>')
     return Markup("".join(parts))
@@ -180,7 +186,20 @@ def view(results: Results, options: ReportOptions | None = None) -> dict[str, An
     def worst(members: list[Doc]) -> float:
         return min((m.quality for m in members if m.quality is not None), default=100.0)
 
-    order = sorted(clusters.items(), key=lambda kv: (len(kv[1]) == 1, worst(kv[1]), kv[0]))
+    def severity_counts(members: list[Doc]) -> list[int]:
+        out = [0] * len(SEVERITIES)
+        for m in members:
+            for f in m.findings:
+                out[_SEV_RANK.get(f.get("severity", "minor"), 2)] += 1
+        return out
+
+    def triage(kv: tuple[str, list[Doc]]) -> tuple[Any, ...]:
+        """Worst first: the most severe finding, then how many of those, then the lowest quality."""
+        counts = severity_counts(kv[1])
+        rank = next((k for k, c in enumerate(counts[:3]) if c), 3)
+        return (rank, -counts[rank] if rank < 3 else 0, worst(kv[1]), kv[0])
+
+    order = sorted(clusters.items(), key=triage)
     comps: dict[str, list[dict[str, Any]]] = {}
     by_id = {d.id: d for d in accepted}
     for c in results.comparisons:
@@ -193,6 +212,8 @@ def view(results: Results, options: ReportOptions | None = None) -> dict[str, An
     data_findings: list[list[Any]] = []
     data_pairs: list[list[Any]] = []
     fam_of: list[int] = []
+    sev_of: list[int] = []
+    whole: list[int] = []
     counts = {f: {s: 0 for s in SEVERITIES} for f in fams}
     shown = 0
     out_clusters = []
@@ -214,6 +235,7 @@ def view(results: Results, options: ReportOptions | None = None) -> dict[str, An
                 sev = f.get("severity", "minor")
                 counts[fam][sev if sev in _SEV_RANK else "minor"] += 1
                 fam_of.append(fam_index[fam])
+                sev_of.append(_SEV_RANK.get(sev, 2))
                 safe = is_safe(f)
                 if safe and f.get("fix") == "":
                     cut.add(g)
@@ -229,8 +251,10 @@ def view(results: Results, options: ReportOptions | None = None) -> dict[str, An
             show_text = shown < opts.max_documents
             shown += show_text
             index_of[m.id] = (doc_index, show_text and len(m.text) <= opts.max_chars)
+            if index_of[m.id][1]:
+                whole.append(doc_index)
             text = m.text[: opts.max_chars] if show_text else ""
-            body = _highlight(text, _segments(text, spans), fam_of, cut, neutral) if show_text else Markup("")
+            body = _highlight(text, _segments(text, spans), fam_of, cut, neutral, sev_of) if show_text else Markup("")
             evidence = (m.cluster or {}).get("evidence") or []
             out_members.append({
                 "doc": m,
@@ -267,9 +291,23 @@ def view(results: Results, options: ReportOptions | None = None) -> dict[str, An
             if both_shown:
                 data_pairs.append(pair)
         canon = members[0]
+        sev_counts = severity_counts(members)
+        # one-line reasons: the messages of the most severe findings, each once
+        reasons: list[str] = []
+        flagged = [f for m in members for f in m.findings if f.get("severity") != "neutral"]
+        for f in sorted(flagged, key=lambda f: (_SEV_RANK.get(f.get("severity", "minor"), 2), f["start"], f["code"])):
+            msg = f"{f.get('text', '')}: {f.get('message', '')}".strip(": ")
+            if msg and msg not in reasons:
+                reasons.append(msg)
+            if len(reasons) == 3:
+                break
         out_clusters.append({
             "id": cid,
             "index": ci,
+            "severity": [(SEVERITIES[k], n, k) for k, n in enumerate(sev_counts) if n and k < 3],
+            "reasons": reasons,
+            "langs": sorted({m.lang for m in members}),
+            "sources": sorted({m.source for m in members if m.source}),
             "title": canon.label,
             "members": out_members,
             "comparisons": out_comps,
@@ -284,6 +322,9 @@ def view(results: Results, options: ReportOptions | None = None) -> dict[str, An
         "findings": data_findings,
         "pairs": data_pairs,
         "clusters": [c["id"] for c in out_clusters],
+        "signature": summary.get("signature", ""),
+        # documents whose whole text is on the page: only those can be downloaded corrected
+        "whole": whole,
     }
     return {
         "summary": summary,
@@ -294,6 +335,8 @@ def view(results: Results, options: ReportOptions | None = None) -> dict[str, An
         "families": [{"name": f, "index": k, "colour": colour(f), "counts": counts[f]} for k, f in enumerate(fams)],
         "severities": SEVERITIES,
         "clusters": out_clusters,
+        "languages": sorted({m.lang for m in accepted}),
+        "sources": sorted({m.source for m in accepted if m.source}),
         "rejected": rejected,
         "shown": shown,
         "total_docs": len(accepted),

@@ -19,7 +19,11 @@
   let order = [];
   let current = -1;
 
+  let langFilter = "", sourceFilter = "";
   function clusterShown(ci) {
+    const sec = sections[ci];
+    if (langFilter && sec && !sec.dataset.langs.split(" ").includes(langFilter)) return false;
+    if (sourceFilter && sec && !sec.dataset.sources.split("\n").includes(sourceFilter)) return false;
     if (clusterFilter === "") return true;
     if (clusterFilter === "multi") return sections[ci] && sections[ci].dataset.multi === "1";
     return String(ci) === clusterFilter;
@@ -29,8 +33,95 @@
     return famOn[f[1]] && sevOn[f[2]] && clusterShown(D[f[0]][1]);
   }
 
+  // ---- review: decisions per finding, kept in this browser's storage for this run's report ----
+  const storeKey = "wirecheck-decisions:" + data.signature;
+  let state = { remove_chrome: false, documents: {} };
+  try {
+    const saved = JSON.parse(window.localStorage.getItem(storeKey) || "null");
+    if (saved && typeof saved === "object" && saved.documents) state = saved;
+  } catch (e) { /* storage unavailable (private mode): decisions last for this visit */ }
+  const fKey = (g) => str(F[g][3]) + "@" + F[g][5] + "-" + F[g][6];
+  const docId = (g) => D[F[g][0]][0];
+  function decision(g) {
+    const d = state.documents[docId(g)];
+    return d ? d[fKey(g)] : undefined;
+  }
+  function save() {
+    try { window.localStorage.setItem(storeKey, JSON.stringify(state)); } catch (e) { /* see above */ }
+    let n = 0;
+    for (const id in state.documents) n += Object.keys(state.documents[id]).length;
+    document.getElementById("decided").textContent = n ? `${n} decision${n === 1 ? "" : "s"}` : "";
+  }
+  function decide(gs, action, text) {
+    for (const g of gs) {
+      if (str(F[g][9]) === null) continue;
+      const id = docId(g);
+      if (!state.documents[id]) state.documents[id] = {};
+      if (action === null) delete state.documents[id][fKey(g)];
+      else state.documents[id][fKey(g)] = { action: action, text: action === "reject" ? null : text };
+    }
+    save();
+    apply();
+    if (current >= 0) select(current, false);
+  }
+  function alike(g) {
+    // the same problem elsewhere: same code, same flagged text, same suggested fix
+    const out = [];
+    for (let h = 0; h < F.length; h++) if (F[h][3] === F[g][3] && F[h][7] === F[g][7] && F[h][9] === F[g][9]) out.push(h);
+    return out;
+  }
+  function correctedText(doc) {
+    // what wirecheck apply writes (toolkit/report/review.py): the same edits, in the same order
+    const cs = chars(doc);
+    const id = D[doc][0];
+    const dec = state.documents[id] || {};
+    const edits = [];
+    for (let g = 0; g < F.length; g++) {
+      if (F[g][0] !== doc) continue;
+      const code = str(F[g][3]);
+      const d = dec[fKey(g)];
+      if (d && d.action !== "reject" && typeof d.text === "string") edits.push([F[g][5], F[g][6], code, d.text]);
+      else if (!d && state.remove_chrome && code.startsWith("boilerplate.") && str(F[g][9]) === "") edits.push([F[g][5], F[g][6], code, ""]);
+    }
+    edits.sort((x, y) => x[0] - y[0] || y[1] - x[1] || (x[2] < y[2] ? -1 : x[2] > y[2] ? 1 : 0));
+    const parts = [];
+    let pos = 0, removed = false;
+    for (const [s0, e0, , text] of edits) {
+      if (s0 < pos || e0 > cs.length || s0 > e0) continue;
+      parts.push(cs.slice(pos, s0).join(""), text);
+      if (text === "" && e0 > s0) removed = true;
+      pos = e0;
+    }
+    parts.push(cs.slice(pos).join(""));
+    let out = parts.join("");
+    if (state.remove_chrome && removed) out = out.replace(/\n[ \t]*(?:\n[ \t]*)+/g, "\n\n").replace(/^\n+|\n+$/g, "") + "\n";
+    return out;
+  }
+  function safeName(id) {
+    let name = Array.from(id).map((c) => (/[\p{L}\p{N}\-_.]/u.test(c) ? c : "_")).join("").replace(/^\.+|\.+$/g, "") || "document";
+    return name.endsWith(".txt") ? name : name + ".txt";
+  }
+  function download(name, text, type) {
+    const a = document.createElement("a");
+    a.href = URL.createObjectURL(new Blob([text], { type: type }));
+    a.download = name;
+    document.body.appendChild(a);
+    a.click();
+    a.remove();
+  }
+  function exportDecisions() {
+    const docs = {};
+    for (const id of Object.keys(state.documents).sort()) {
+      const keys = Object.keys(state.documents[id]).sort();
+      if (keys.length) docs[id] = keys.map((k) => ({ finding: k, action: state.documents[id][k].action, text: state.documents[id][k].text }));
+    }
+    const out = { format: "wirecheck-decisions/1", signature: data.signature, remove_chrome: !!state.remove_chrome, documents: docs };
+    download("wirecheck-decisions.json", JSON.stringify(out, null, 1) + "\n", "application/json");
+  }
+
   function apply() {
     sections.forEach((s) => s.classList.toggle("hidden", !clusterShown(Number(s.dataset.cluster))));
+    document.querySelectorAll("ol.triage li").forEach((li) => li.classList.toggle("hidden", !clusterShown(Number(li.dataset.cluster))));
     marks.forEach((m, k) => {
       const g = markIds[k].find(visible);
       if (g === undefined) {
@@ -39,6 +130,9 @@
       }
       m.classList.remove("off");
       m.classList.toggle("n", F[g][2] === 3);
+      const d = decision(g);
+      m.classList.toggle("acc", !!d && d.action !== "reject");
+      m.classList.toggle("rej", !!d && d.action === "reject");
       const fam = String(F[g][1]);
       if (m.dataset.fam !== fam) {
         m.classList.remove("f" + m.dataset.fam);
@@ -97,9 +191,45 @@
     }
     const other = str(f[11]);
     if (other) line(box, "help", "Compared with: " + other);
+    if (fix === null) return;
+    const d = decision(g);
+    if (d) {
+      const what = d.action === "reject" ? "Rejected" : d.action === "edit" ? "Edited: “" + d.text + "”" : "Accepted";
+      line(box, "decision " + (d.action === "reject" ? "rej" : "acc"), what);
+    }
+    const actions = document.createElement("div");
+    actions.className = "actions";
+    const button = (label, title, fn) => {
+      const b = add(actions, "button", label);
+      b.type = "button";
+      b.title = title;
+      b.addEventListener("click", fn);
+      return b;
+    };
+    button("Accept (a)", "apply the suggested fix", () => decide([g], "accept", fix));
+    button("Reject (x)", "keep the text as it is", () => decide([g], "reject", null));
+    button("Edit (e)", "write your own correction", () => edit(g));
+    const same = alike(g);
+    if (same.length > 1) button(`Accept all ${same.length} like this`, "every finding with this code, text and fix", () => decide(same, "accept", fix));
+    if (d) button("Undo", "forget the decision", () => decide([g], null, null));
+    box.appendChild(actions);
+  }
+  function edit(g) {
+    const box = document.getElementById("inspector-body");
+    const d = decision(g);
+    const input = document.createElement("input");
+    input.className = "edit";
+    input.setAttribute("aria-label", "your correction");
+    input.value = d && d.text !== null ? d.text : str(F[g][9]) || "";
+    input.addEventListener("keydown", (e) => {
+      if (e.key === "Enter") { decide([g], "edit", input.value); e.preventDefault(); }
+      else if (e.key === "Escape") { select(g, false); e.preventDefault(); e.stopPropagation(); }
+    });
+    box.appendChild(input);
+    input.focus();
   }
 
-  function select(g) {
+  function select(g, scroll = true) {
     document.querySelectorAll(".current").forEach((e) => e.classList.remove("current"));
     current = g;
     const panel = document.getElementById("inspector");
@@ -111,7 +241,7 @@
     const m = firstMark[g];
     if (m) {
       m.classList.add("current");
-      m.scrollIntoView({ block: "center" });
+      if (scroll) m.scrollIntoView({ block: "center" });
     }
     const li = document.querySelector(`details.findings li[data-g="${g}"]`);
     if (li) li.classList.add("current");
@@ -240,7 +370,28 @@
     if (e.key === "j" || e.key === "n") { step(1); e.preventDefault(); }
     else if (e.key === "k" || e.key === "p") { step(-1); e.preventDefault(); }
     else if (e.key === "Escape") select(-1);
+    else if (current >= 0 && str(F[current][9]) !== null && (e.key === "a" || e.key === "x" || e.key === "e")) {
+      if (e.key === "a") decide([current], "accept", str(F[current][9]));
+      else if (e.key === "x") decide([current], "reject", null);
+      else edit(current);
+      e.preventDefault();
+    }
   });
+  document.querySelectorAll("button.download").forEach((b) => {
+    b.addEventListener("click", () => {
+      const doc = Number(b.dataset.doc);
+      download(safeName(D[doc][0]), correctedText(doc), "text/plain;charset=utf-8");
+    });
+  });
+  document.getElementById("export").addEventListener("click", exportDecisions);
+  const chromeBox = document.getElementById("remove-chrome");
+  chromeBox.checked = !!state.remove_chrome;
+  chromeBox.addEventListener("change", () => { state.remove_chrome = chromeBox.checked; save(); });
+  const langSel = document.getElementById("lang-filter");
+  langSel.addEventListener("change", () => { langFilter = langSel.value; apply(); });
+  const srcSel = document.getElementById("source-filter");
+  if (srcSel) srcSel.addEventListener("change", () => { sourceFilter = srcSel.value; apply(); });
+  save();
   apply();
   document.documentElement.dataset.ready = "1";
 })();
