@@ -296,3 +296,25 @@ def test_corrected_text_applies_accepted_and_edited_fixes_in_order() -> None:
     }
     assert corrected(text, fs, decided, False) == "Home > World\n\nErdogan met Angela Merkel in Idleb.\n"
     assert corrected(text, fs, decided, True) == "Erdogan met Angela Merkel in Idleb.\n"
+
+
+def test_a_flagged_translation_sentence_stands_beside_its_source_with_both_spans_highlighted(
+    browser: Any, tmp_path: Path
+) -> None:
+    src = tmp_path / "in"
+    src.mkdir()
+    for p in (ROOT / "fixtures" / "dedup" / "fr_001.txt", *sorted((ROOT / "seeds").glob("00[01]_*.txt"))):
+        (src / p.name).write_bytes(p.read_bytes())
+    r = run_cli("run", str(src), "--out", str(tmp_path / "out"), "-q")
+    assert r.returncode == 0, r.stderr.decode()
+    page, seen = open_report(browser, tmp_path / "out" / "report.html")
+    pair = page.locator("details.aligned").filter(has_text="(fr)").filter(has=page.locator("mark.anchor")).first
+    pair.scroll_into_view_if_needed()
+    # the French source's sentence, its "Idleb" marked as the anchor of the English version's finding
+    row = pair.locator("tr.flagged").filter(has=page.locator("mark.anchor", has_text="Idleb")).first
+    target = row.locator("td").nth(2).locator("mark.f", has_text=re.compile(r"^Idleb$")).first
+    assert target.is_visible() and row.locator("td").nth(0).locator("mark.anchor").first.is_visible()
+    target.click()
+    assert "untranslated.exonym" in page.locator("#inspector").inner_text()
+    assert seen["errors"] == []
+    page.close()

@@ -304,22 +304,76 @@
     return docChars.get(doc);
   }
   const cell = (tr, text, cls) => add(tr, "td", text, cls);
+  const byDoc = new Map(); // document -> its findings' ids
+  F.forEach((f, g) => { if (!byDoc.has(f[0])) byDoc.set(f[0], []); byDoc.get(f[0]).push(g); });
+  const fold = (t) => t.normalize("NFD").replace(/\p{M}/gu, "").toLowerCase();
+  function sentenceCell(tr, doc, cs, spans, ids, anchors) {
+    // the row's sentences with the findings inside them highlighted (text nodes only), and in
+    // the other version's cell the words that anchor them (a misspelt name's right spelling)
+    const td = document.createElement("td");
+    ids.forEach((i, k) => {
+      if (k) td.append(document.createTextNode(" "));
+      const [s0, e0] = spans[i];
+      const inside = (byDoc.get(doc) || []).filter((g) => F[g][5] < e0 && F[g][6] > s0 && F[g][5] < F[g][6] && F[g][2] < 3);
+      const cuts = [];
+      let pos = s0;
+      for (const g of inside.sort((x, y) => F[x][5] - F[y][5])) {
+        const fs = Math.max(F[g][5], s0), fe = Math.min(F[g][6], e0);
+        if (fs < pos) continue;
+        cuts.push([pos, fs, null], [fs, fe, g]);
+        pos = fe;
+      }
+      cuts.push([pos, e0, null]);
+      for (const [x, y, g] of cuts) {
+        if (y <= x) continue;
+        const piece = cs.slice(x, y).join("");
+        if (g === null) { anchorText(td, piece, anchors); continue; }
+        const m = add(td, "mark", piece, `f f${F[g][1]} s${F[g][2]}`);
+        m.dataset.g = String(g);
+      }
+    });
+    tr.appendChild(td);
+    return td;
+  }
+  function anchorText(td, piece, anchors) {
+    const low = fold(piece);
+    let best = null;
+    for (const a of anchors) {
+      const at = low.indexOf(a);
+      if (at >= 0 && (best === null || at < best[0])) best = [at, a.length];
+    }
+    if (best === null || low.length !== piece.length) { td.append(document.createTextNode(piece)); return; }
+    td.append(document.createTextNode(piece.slice(0, best[0])));
+    add(td, "mark", piece.slice(best[0], best[0] + best[1]), "anchor").title = "what the other version's highlight rests on";
+    anchorText(td, piece.slice(best[0] + best[1]), anchors);
+  }
+  function anchorsOf(doc, cs, spans, ids) {
+    const out = new Set();
+    for (const i of ids) {
+      const [s0, e0] = spans[i];
+      for (const g of byDoc.get(doc) || []) {
+        if (F[g][5] >= e0 || F[g][6] <= s0 || F[g][2] >= 3) continue;
+        for (const t of [str(F[g][9]), str(F[g][7])]) if (t && t.trim().length >= 3) out.add(fold(t.trim()));
+      }
+    }
+    return Array.from(out);
+  }
   function fillPairs(det) {
     if (det.dataset.filled) return;
     det.dataset.filled = "1";
     const [a, b, sa, sb, rows] = data.pairs[Number(det.dataset.pair)];
     const ca = chars(a), cb = chars(b);
-    const join = (cs, spans, ids) => ids.map((i) => cs.slice(spans[i][0], spans[i][1]).join("")).join(" ");
     const tbody = det.querySelector("tbody");
     for (const [ia, ib, kind, metric, value] of rows) {
       const tr = document.createElement("tr");
       if (!ia.length || !ib.length) tr.className = "lone";
-      cell(tr, join(ca, sa, ia));
+      const left = sentenceCell(tr, a, ca, sa, ia, anchorsOf(b, cb, sb, ib));
       const td = cell(tr, metric ? `${metric} ${value}` : ia.length ? "only here" : "only there", "score");
       const small = document.createElement("small");
       small.textContent = str(kind);
       td.append(document.createElement("br"), small);
-      cell(tr, join(cb, sb, ib));
+      const right = sentenceCell(tr, b, cb, sb, ib, anchorsOf(a, ca, sa, ia));
+      if (left.querySelector("mark.f") || right.querySelector("mark.f")) tr.classList.add("flagged");
       tbody.appendChild(tr);
     }
   }
@@ -333,6 +387,7 @@
   document.addEventListener("click", (e) => {
     const m = e.target.closest && e.target.closest("mark.f");
     if (!m || m.classList.contains("off")) return;
+    if (m.dataset.g !== undefined) { select(Number(m.dataset.g), false); return; } // in an aligned pair
     const g = markIds[marks.indexOf(m)].find(visible);
     if (g !== undefined) select(g);
   });
