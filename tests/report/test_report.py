@@ -318,3 +318,77 @@ def test_a_flagged_translation_sentence_stands_beside_its_source_with_both_spans
     assert "untranslated.exonym" in page.locator("#inspector").inner_text()
     assert seen["errors"] == []
     page.close()
+
+
+def _axe_serious(page: Any) -> list[str]:
+    from axe_playwright_python.sync_playwright import Axe
+
+    found = Axe().run(page).response["violations"]
+    return [f"{v['id']}: {v['help']} ({len(v['nodes'])}, e.g. {v['nodes'][0]['target']})"
+            for v in found if v.get("impact") in ("serious", "critical")]  # fmt: skip
+
+
+def test_the_report_has_no_serious_accessibility_violation(browser: Any, seeds_report: Path) -> None:
+    page, _ = open_report(browser, seeds_report)
+    assert _axe_serious(page) == []
+    page.close()
+
+
+def test_a_thousand_story_page_opens_fast_prints_whole_and_stays_small(browser: Any, tmp_path: Path) -> None:
+    from toolkit.report.html import render_html
+    from toolkit.report.results import Doc, Results
+
+    words = [
+        "the",
+        "minister",
+        "said",
+        "on",
+        "Tuesday",
+        "that",
+        "talks",
+        "with",
+        "the",
+        "union",
+        "would",
+        "resume",
+        "next",
+        "week",
+    ]
+    docs = []
+    for k in range(1000):
+        body = "\n\n".join(" ".join(words[(k + j) % 7 :] + words[: (k + j) % 7]) + f" Story {k}." for j in range(12))
+        text = f"Headline of story {k}: Ergodan visits Idleb\n\n{body}\n"
+        e, i = text.index("Ergodan"), text.index("Idleb")
+        fs = [
+            finding("name.misspelling", e, e + 7, "Ergodan", "Erdogan") | {"severity": "major"},
+            finding("untranslated.exonym", i, i + 5, "Idleb", "Idlib") | {"severity": "minor"},
+        ]
+        cluster = {"id": f"c:{k:04d}", "canonical": True, "of": f"story-{k:04d}.txt", "evidence": []}
+        docs.append(Doc(f"story-{k:04d}.txt", text, None, f"source {k % 5}", None, None, "en", 90.0, fs, cluster, None))
+    summary = {
+        "documents": 1000,
+        "accepted": 1000,
+        "rejected": 0,
+        "findings": 2000,
+        "mean_quality": 90.0,
+        "languages": {"en": 1000},
+        "clusters": {"total": 1000, "multi_member": 0},
+        "signature": "test",
+        "rejects_by_reason": {},
+    }
+    path = tmp_path / "report.html"
+    path.write_text(render_html(Results(summary, docs)), encoding="utf-8")
+    assert path.stat().st_size <= 10 * 1024 * 1024
+    page, seen = open_report(browser, path)
+    paint = page.evaluate(
+        "() => (performance.getEntriesByName('first-contentful-paint')[0] || {startTime: 1e9}).startTime"
+    )
+    assert paint <= 1500, paint  # milliseconds from navigation
+    assert page.locator("section.cluster").count() == 1000
+    page.emulate_media(media="print")
+    assert page.evaluate(
+        "() => Array.from(document.querySelectorAll('section.cluster')).every(s =>"
+        " getComputedStyle(s).contentVisibility === 'visible' && s.querySelector('.text').innerText.length > 0)"
+    )
+    assert seen["errors"] == []
+    page.close()
