@@ -1,5 +1,5 @@
 """Regenerate docs/report.png, the README's picture of the report: the seeds' report in headless
-Chromium, "Ergodan" (seed 002) selected.
+Chromium, "Ergodan" (seed 002) selected with its review buttons.
 
 Run: make run && .venv/bin/python docs/screenshot.py
 """
@@ -20,6 +20,5 @@ with sync_playwright() as p:
     page.goto((ROOT / "out" / "report.html").as_uri())
     page.wait_for_selector("html[data-ready='1']")
     page.locator("mark.f", has_text="Ergodan").click()
-    page.evaluate("window.scrollBy(0, 120)")
     page.screenshot(path=str(ROOT / "docs" / "report.png"))
     browser.close()
