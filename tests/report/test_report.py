@@ -392,3 +392,17 @@ def test_a_thousand_story_page_opens_fast_prints_whole_and_stays_small(browser: 
     )
     assert seen["errors"] == []
     page.close()
+
+
+def test_the_report_printed_to_pdf_holds_every_storys_text(browser: Any, seeds_report: Path, tmp_path: Path) -> None:
+    from pypdf import PdfReader
+
+    page, _ = open_report(browser, seeds_report)
+    page.pdf(path=str(tmp_path / "report.pdf"))
+    page.close()
+    printed = " ".join(" ".join(p.extract_text() or "" for p in PdfReader(tmp_path / "report.pdf").pages).split())
+    for seed in sorted((ROOT / "seeds").glob("*.txt")):
+        assert seed.name in printed
+        # the last paragraph of every story: the end of the page is printed too, not just the first screen
+        last = " ".join(seed.read_text(encoding="utf-8").strip().split("\n")[-1].split()[:8])
+        assert last in printed, (seed.name, last)
