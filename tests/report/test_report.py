@@ -138,8 +138,9 @@ def test_seeds_report_in_chromium(browser: Any, seeds_report: Path) -> None:
     section.scroll_into_view_if_needed()
     pairs = section.locator("table.pairs tbody tr")
     assert pairs.count() >= 10
-    first = pairs.first.locator("td").first.inner_text()
-    assert first and first in section.locator(".text").first.inner_text()  # cut from the text shown above
+    # (text_content: what the page holds, whether or not the browser has drawn it yet)
+    first = pairs.first.locator("td").first.text_content()
+    assert first and first in (section.locator(".text").first.text_content() or "")  # cut from the text shown above
     assert section.locator("td.score", has_text="chrF").count() >= 5
     # "Ergodan" highlighted in place; a click shows the explanation and the suggested fix
     mark = page.locator("mark.f", has_text=re.compile(r"^Ergodan$"))
@@ -255,8 +256,10 @@ def test_editor_reviews_fixes_downloads_the_corrected_story_and_apply_gives_the_
     # a reload keeps the decisions
     page.reload()
     page.wait_for_selector("html[data-ready='1']", timeout=10_000)
-    assert "acc" in page.locator("mark.f", has_text=re.compile(r"^Ergodan$")).get_attribute("class").split()  # type: ignore[union-attr]
-    assert re.match(r"\d+ decisions", page.locator("#decided").inner_text())
+    from playwright.sync_api import expect
+
+    expect(page.locator("#decided")).to_have_text(re.compile(r"^\d+ decisions$"))
+    expect(page.locator("mark.f", has_text=re.compile(r"^Ergodan$"))).to_have_class(re.compile(r"\bacc\b"))
     # printed, every story is drawn (none left to lazy rendering) and the controls are gone
     page.emulate_media(media="print")
     sections = page.locator("section.cluster")

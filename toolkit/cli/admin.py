@@ -141,9 +141,33 @@ def index_drop(
     """Delete an index (the file, or every key under the Redis basename)."""
     if not yes:
         raise fail("drop deletes the whole index: add --yes")
-    idx = _existing_index(index)
-    idx.drop()
+    from toolkit.index import IndexUnavailable, open_index
+
+    try:
+        idx = open_index(index, {}, create=False)
+    except IndexUnavailable as exc:
+        file = Path(index)
+        if index.startswith(("redis://", "rediss://", "unix://")) or not file.is_file():
+            raise fail(str(exc)) from None
+        # a damaged SQLite file cannot be opened, but can be deleted
+        for suffix in ("", "-wal", "-shm"):
+            Path(str(file) + suffix).unlink(missing_ok=True)
+    else:
+        idx.drop()
     say(f"wirecheck: {index} dropped")
+
+
+@index_app.command("check")
+def index_check(index: IndexSpec = ".wirecheck/index.db") -> None:
+    """Check an index in full (SQLite's integrity check); exit 2 and the problems when it is damaged."""
+    idx = _existing_index(index)
+    try:
+        problems = idx.check(full=True) if hasattr(idx, "check") else []
+    finally:
+        idx.close()
+    if problems:
+        raise fail(f"{index} is damaged: " + "; ".join(problems[:5]))
+    say(f"wirecheck: {index}: no problem found")
 
 
 @app.command()

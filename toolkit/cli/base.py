@@ -91,6 +91,10 @@ InputFormat = Annotated[
     str, typer.Option("--input-format", help="auto, folder, text, jsonl, csv or feed (auto: from the name).")
 ]
 MaxChars = Annotated[int, typer.Option("--max-chars", help="Longer texts are rejected as too_large.")]
+FollowSymlinks = Annotated[
+    bool,
+    typer.Option("--follow-symlinks", help="Read links in an input folder that point outside it (refused by default)."),
+]
 
 # where the records go
 FormatArg = Annotated[

@@ -5,6 +5,7 @@ gates tallied, the summary printed. The commands (:mod:`toolkit.cli.runs`) only 
 from __future__ import annotations
 
 import json
+import os
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -50,6 +51,19 @@ class Job:
                                          ("duplicates", self.duplicates)) if p is not None}  # fmt: skip
 
 
+def _distinct_outputs(job: Job) -> None:
+    """Two outputs written to one file would overwrite each other's records: refused (exit 2)."""
+    named = [(f"--{k}", p) for k, p in job.routes.items()]
+    if job.fmt is not OutFormat.dir and job.output != "-":
+        named.insert(0, ("-o/--output", Path(job.output)))
+    seen: dict[Path, str] = {}
+    for opt, path in named:
+        key = Path(os.path.abspath(path))
+        if key in seen:
+            raise fail(f"{opt} and {seen[key]} name the same file ({path}): give each output its own file")
+        seen[key] = opt
+
+
 def execute(job: Job) -> None:
     """Run ``job`` and exit as the README says: 0 clean, 1 a failed gate, 2 rejected input."""
     from toolkit.config import seeds_dir
@@ -64,6 +78,7 @@ def execute(job: Job) -> None:
     clusters: dict[str, list[Any]] = {}
     findings: list[Any] = []
     sources = job.inputs or [str(seeds_dir())]
+    _distinct_outputs(job)
     try:
         resolve_inputs(sources, job.config.reader)  # fail before the outputs are opened
         docs = read_inputs(sources, job.config.reader)

@@ -18,6 +18,7 @@ from toolkit.cli.base import (
     ExecutorArg,
     ExitZero,
     FailOn,
+    FollowSymlinks,
     ForceArg,
     FormatArg,
     GlossaryArg,
@@ -86,6 +87,7 @@ def _settings(
     text_key: str,
     id_key: str,
     input_format: str,
+    follow_symlinks: bool = False,
     trust_lang: bool = False,
     max_chars: int,
     dedup: bool,
@@ -116,7 +118,8 @@ def _settings(
         raise fail(f"--executor {executor!r}: auto, serial, local or dask")
     if scheduler and executor != "dask":
         raise fail("--scheduler needs --executor dask")
-    reader = ReaderOptions(text_key=text_key, id_key=id_key, max_chars=max_chars, input_format=input_format)
+    reader = ReaderOptions(text_key=text_key, id_key=id_key, max_chars=max_chars, input_format=input_format,
+                           follow_symlinks=follow_symlinks)  # fmt: skip
     scorer = ScorerConfig(
         source_langs=tuple(x.strip().lower() for x in source_lang.split(",") if x.strip()),
         glossary=str(glossary) if glossary else None,
@@ -159,6 +162,7 @@ def run_cmd(
     id_key: IdKey = "id",
     trust_lang: TrustLang = False,
     input_format: InputFormat = "auto",
+    follow_symlinks: FollowSymlinks = False,
     max_chars: MaxChars = 1_000_000,
     source_lang: SourceLangs = DEFAULT_SOURCE_LANGS,
     glossary: GlossaryArg = None,
@@ -176,6 +180,7 @@ def run_cmd(
 ) -> None:
     """Check documents: language, story clusters, findings, quality; write records, a summary and the report."""
     config = _settings(text_key=text_key, id_key=id_key, trust_lang=trust_lang, input_format=input_format,
+                       follow_symlinks=follow_symlinks,
                        max_chars=max_chars, dedup=True,
                        compare=compare, batch_size=batch_size, source_lang=source_lang, glossary=glossary,
                        rules=rules, workers=workers, executor=executor, scheduler=scheduler)  # fmt: skip
@@ -199,6 +204,7 @@ def ingest_cmd(
     id_key: IdKey = "id",
     trust_lang: TrustLang = False,
     input_format: InputFormat = "auto",
+    follow_symlinks: FollowSymlinks = False,
     max_chars: MaxChars = 1_000_000,
     index: IndexArg = ".wirecheck/index.db",
     no_index: NoIndex = False,
@@ -223,6 +229,7 @@ def ingest_cmd(
     """Pre-ingest step: stream JSONL in, annotated JSONL out, deduplicated against an index of earlier batches,
     with quality gates (exit 1) and routing."""
     config = _settings(text_key=text_key, id_key=id_key, trust_lang=trust_lang, input_format=input_format,
+                       follow_symlinks=follow_symlinks,
                        max_chars=max_chars, dedup=True,
                        compare=compare, batch_size=batch_size, source_lang=source_lang, glossary=glossary,
                        rules=rules, workers=workers, executor=executor, scheduler=scheduler)  # fmt: skip
@@ -246,6 +253,7 @@ def dedup_cmd(
     id_key: IdKey = "id",
     trust_lang: TrustLang = False,
     input_format: InputFormat = "auto",
+    follow_symlinks: FollowSymlinks = False,
     max_chars: MaxChars = 1_000_000,
     score: ScoreFlag = False,
     batch_size: BatchArg = None,
@@ -258,6 +266,7 @@ def dedup_cmd(
     """Cluster versions of one story (copies, re-translations, other languages); print the clusters and write
     the records with their cluster. No scorers unless --score."""
     config = _settings(text_key=text_key, id_key=id_key, trust_lang=trust_lang, input_format=input_format,
+                       follow_symlinks=follow_symlinks,
                        max_chars=max_chars, dedup=True,
                        scorers=score, batch_size=batch_size, workers=workers, executor=executor,
                        scheduler=scheduler)  # fmt: skip
@@ -278,6 +287,7 @@ def score_cmd(
     id_key: IdKey = "id",
     trust_lang: TrustLang = False,
     input_format: InputFormat = "auto",
+    follow_symlinks: FollowSymlinks = False,
     max_chars: MaxChars = 1_000_000,
     source_lang: SourceLangs = DEFAULT_SOURCE_LANGS,
     glossary: GlossaryArg = None,
@@ -289,6 +299,7 @@ def score_cmd(
 ) -> None:
     """Run the artefact scorers alone (no clustering) and print the findings: span, severity, explanation, fix."""
     config = _settings(text_key=text_key, id_key=id_key, trust_lang=trust_lang, input_format=input_format,
+                       follow_symlinks=follow_symlinks,
                        max_chars=max_chars, dedup=False,
                        source_lang=source_lang, glossary=glossary, rules=rules)  # fmt: skip
     execute(Job("score", inputs, config, fmt, out, output, rejects=rejects, exit_zero=exit_zero, quiet=quiet,

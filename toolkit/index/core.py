@@ -81,8 +81,15 @@ def index_params(dedup_params: dict[str, Any], threshold: float, bands: int, row
     }
 
 
+# the versions of the software that wrote an index: recorded, not compared. What decides whether
+# its signatures mean anything to this run is the scheme (hash, seed, permutations, banding,
+# shingling), so an upgrade that keeps the scheme keeps the index and its history.
+VERSION_KEYS = frozenset({"wirecheck", "datasketch"})
+
+
 def check_params(stored: dict[str, Any], wanted: dict[str, Any], where: str) -> None:
-    diff = [k for k in sorted(set(stored) | set(wanted)) if stored.get(k) != wanted.get(k)]
+    keys = sorted((set(stored) | set(wanted)) - VERSION_KEYS)
+    diff = [k for k in keys if stored.get(k) != wanted.get(k)]
     if diff:
         parts = "; ".join(f"{k}: index has {json.dumps(stored.get(k))}, this run {json.dumps(wanted.get(k))}"
                           for k in diff)  # fmt: skip

@@ -78,16 +78,30 @@ class SqliteIndex:
             self.db.execute("PRAGMA synchronous=NORMAL")
             # the recent tree and the band pages a batch touches stay in memory (default: 2 MB)
             self.db.execute("PRAGMA cache_size=-65536")
+            # a damaged file must not be trusted silently: SQLite's quick check (page structure,
+            # linear in the file) on every open; 'wirecheck index check' runs the full one
+            problems = self.check(full=False)
+            if problems:
+                raise IndexUnavailable(
+                    f"{self.path}: the index is damaged ({problems[0]}); restore it from a copy, or "
+                    "'wirecheck index drop' it and start again"
+                )
             self.db.executescript(_SCHEMA)
             row = self.db.execute("SELECT value FROM meta WHERE key = 'params'").fetchone()
         except sqlite3.DatabaseError as exc:
-            raise IndexUnavailable(f"{self.path}: not a wirecheck index ({exc})") from None
+            raise IndexUnavailable(f"{self.path}: not a wirecheck index, or a damaged one ({exc})") from None
         if row is None:
             self.db.execute("INSERT OR IGNORE INTO meta VALUES ('params', ?)", (json.dumps(params, sort_keys=True),))
             row = self.db.execute("SELECT value FROM meta WHERE key = 'params'").fetchone()
         self.stored = json.loads(row[0])
         if params:
             check_params(self.stored, params, f"index {self.path}")
+
+    def check(self, full: bool = True) -> list[str]:
+        """SQLite's integrity check (``full``) or quick check: the problems found, none when sound."""
+        pragma = "integrity_check" if full else "quick_check"
+        rows = [str(r[0]) for r in self.db.execute(f"PRAGMA {pragma}")]
+        return [] if rows == ["ok"] else rows
 
     def resolve(self, entries: list[Entry], keys: np.ndarray, dry_run: bool = False) -> dict[str, Status]:
         """Check a batch against the index and add it, atomically. ``keys``: (entries, bands) int64.

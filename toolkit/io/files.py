@@ -75,8 +75,14 @@ def read_folder(root: Path, opts: ReaderOptions, ids: Ids | None = None) -> Iter
 
 def read_text_files(files: list[Path], root: Path, opts: ReaderOptions, ids: Ids) -> Iterator[Document]:
     source = root.resolve().name or str(root)
+    inside = root.resolve()
     for path in files:
         rel = path.relative_to(root).as_posix()
+        if not opts.follow_symlinks and not path.resolve().is_relative_to(inside):
+            # a link in the folder to a file elsewhere (/etc/passwd): nothing outside the inputs is read
+            detail = "a link to a file outside the input folder (--follow-symlinks reads it)"
+            yield reject(ids, "outside_input", detail, str(path), None, {"id": rel}, base_id=rel)
+            continue
         data = path.read_bytes()
         if b"\x00" in data[:8192] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
             yield reject(ids, "binary", "the file contains NUL bytes", str(path), None, {"id": rel}, base_id=rel)

@@ -29,6 +29,7 @@ class ReaderOptions:
     max_chars: int = 1_000_000
     max_depth: int = 64
     input_format: str = "auto"
+    follow_symlinks: bool = False  # read links in an input folder that point outside it
 
 
 class Ids:
@@ -66,9 +67,16 @@ def reject(
     return Document(id=doc_id, text="", record=rec, rejected=Rejection(reason, detail, source, line))
 
 
+# zero-width and other invisible format characters (ZWSP, ZWNJ, ZWJ, word joiner, BOM, soft hyphen,
+# bidirectional marks and isolates): a text of only these shows nothing
+_INVISIBLE = dict.fromkeys(
+    [0x00AD, 0x034F, 0x061C, 0x180E, *range(0x200B, 0x2010), *range(0x202A, 0x202F), *range(0x2060, 0x2070), 0xFEFF]
+)
+
+
 def check_text(text: str, opts: ReaderOptions) -> tuple[str, str] | None:
-    if not text.strip():
-        return "empty_text", "the text is empty or only white space"
+    if not text.strip() or not text.translate(_INVISIBLE).strip():
+        return "empty_text", "the text is empty or only white space and invisible characters"
     if len(text) > opts.max_chars:
         return "too_large", f"text has {len(text):,} characters, above --max-chars {opts.max_chars:,}"
     if "\x00" in text:

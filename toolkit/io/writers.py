@@ -101,23 +101,10 @@ class FindingsCsvWriter:
     def write(self, doc: Document) -> None:
         cluster = doc.cluster.id if doc.cluster else ""
         for f in doc.sorted_findings():
-            self.writer.writerow(
-                [
-                    doc.id,
-                    f.code,
-                    f.category,
-                    f.severity.value,
-                    f.start,
-                    f.end,
-                    _cell(f.text),
-                    _cell(f.message),
-                    _cell(f.fix or ""),
-                    doc.lang,
-                    cluster,
-                    _cell(doc.title or ""),
-                    _cell(doc.source or ""),
-                ]
-            )
+            row = [doc.id, f.code, f.category, f.severity.value, f.start, f.end, f.text, f.message, f.fix or "",
+                   doc.lang, cluster, doc.title or "", doc.source or ""]  # fmt: skip
+            # every text cell, ids and codes too: any of them can come from the input
+            self.writer.writerow([_cell(v) if isinstance(v, str) else v for v in row])
             self.count += 1
 
     def close(self) -> None:
@@ -142,8 +129,9 @@ class ComparisonsWriter:
 
 
 def _cell(value: str) -> str:
-    # A cell that starts with = + - @ is run as a formula by spreadsheets (CSV injection).
-    if value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+    # A cell that starts with = + - @ (or a full-width one, a tab or a line break) is run as a
+    # formula by spreadsheets (CSV injection, OWASP).
+    if value[:1] in ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20"):
         return "'" + value
     return value
 

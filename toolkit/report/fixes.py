@@ -17,6 +17,7 @@ from typing import Any
 import regex
 
 _BLANK_RUNS = regex.compile(r"\n[ \t]*(?:\n[ \t]*)+")
+_UNSAFE_PATH = regex.compile(r"[^\p{L}\p{N}\-_.~/]")
 
 
 @cache
@@ -85,8 +86,10 @@ def patch(doc_id: str, before: str, after: str) -> str:
     """A unified diff of one document (``a/ID`` → ``b/ID``), empty when nothing changed."""
     if before == after:
         return ""
+    # the id as a relative path without .. or control characters: `patch -p1` never writes outside the folder
+    name = "/".join(p for p in _UNSAFE_PATH.sub("_", doc_id).split("/") if p not in ("", ".", "..")) or "document"
     lines = difflib.unified_diff(
-        before.splitlines(keepends=True), after.splitlines(keepends=True), f"a/{doc_id}", f"b/{doc_id}", n=1
+        before.splitlines(keepends=True), after.splitlines(keepends=True), f"a/{name}", f"b/{name}", n=1
     )
     body = "".join(x if x.endswith("\n") else x + "\n\\ No newline at end of file\n" for x in lines)
     return body

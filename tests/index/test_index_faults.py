@@ -1,0 +1,73 @@
+"""The index under damage and upgrades: a damaged file is noticed (exit 2, a clear message, no
+traceback), and an index opens whatever the software version as long as its scheme matches."""
+
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import SEEDS, run_cli
+
+pytestmark = pytest.mark.slow
+
+
+def _build(tmp_path: Path, n: int = 400) -> tuple[Path, Path]:
+    texts = [p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))]
+    rng = random.Random(7)
+    feed = tmp_path / "feed.jsonl"
+    with feed.open("w", encoding="utf-8") as fh:
+        for k in range(n):
+            words = texts[k % len(texts)].split()
+            rng.shuffle(words)  # different stories, so the index grows over many pages
+            fh.write(json.dumps({"id": f"d{k:04d}", "text": " ".join(words)}) + "\n")
+    index = tmp_path / "index.db"
+    r = run_cli("ingest", str(feed), "--index", str(index), "-o", str(tmp_path / "o.jsonl"), "-q")
+    assert r.returncode == 0, r.stderr.decode()
+    return feed, index
+
+
+def test_a_damaged_sqlite_index_is_noticed_and_can_be_dropped(tmp_path: Path) -> None:
+    feed, index = _build(tmp_path)
+    data = bytearray(index.read_bytes())
+    assert len(data) > 64 * 1024
+    rng = random.Random(1)
+    for off in (len(data) // 3, len(data) // 2, 2 * len(data) // 3):
+        data[off : off + 512] = bytes(rng.randrange(256) for _ in range(512))
+    index.write_bytes(bytes(data))
+    r = run_cli("ingest", str(feed), "--index", str(index), "-o", str(tmp_path / "o2.jsonl"), "-q")
+    assert r.returncode == 2, r.stderr.decode()
+    assert b"damaged" in r.stderr and b"Traceback" not in r.stderr
+    r = run_cli("index", "check", "--index", str(index))
+    assert r.returncode == 2 and b"damaged" in r.stderr and b"Traceback" not in r.stderr
+    r = run_cli("index", "drop", "--index", str(index), "--yes")
+    assert r.returncode == 0 and not index.exists()
+
+
+def test_a_sound_index_passes_its_check(tmp_path: Path) -> None:
+    _, index = _build(tmp_path, 30)
+    r = run_cli("index", "check", "--index", str(index))
+    assert r.returncode == 0 and b"no problem" in r.stderr
+
+
+def test_an_index_opens_after_an_upgrade_that_keeps_its_scheme(tmp_path: Path) -> None:
+    import sqlite3
+
+    feed, index = _build(tmp_path, 30)
+    db = sqlite3.connect(index)
+    stored = json.loads(db.execute("SELECT value FROM meta WHERE key = 'params'").fetchone()[0])
+    stored["wirecheck"], stored["datasketch"] = "0.0.1", "1.5.0"  # written by older software, same scheme
+    db.execute("UPDATE meta SET value = ? WHERE key = 'params'", (json.dumps(stored, sort_keys=True),))
+    db.commit()
+    r = run_cli("ingest", str(feed), "--index", str(index), "-o", str(tmp_path / "again.jsonl"), "-q")
+    assert r.returncode == 0, r.stderr.decode()
+    recs = [json.loads(x)["wirecheck"]["index"] for x in (tmp_path / "again.jsonl").read_text().splitlines()]
+    assert all(s["status"] != "new" for s in recs)  # its history is kept: every record was seen before
+    stored["num_perm"] = 128  # another scheme: its signatures mean nothing to this run
+    db.execute("UPDATE meta SET value = ? WHERE key = 'params'", (json.dumps(stored, sort_keys=True),))
+    db.commit()
+    db.close()
+    r = run_cli("ingest", str(feed), "--index", str(index), "-o", str(tmp_path / "no.jsonl"), "-q")
+    assert r.returncode == 2 and b"num_perm" in r.stderr
