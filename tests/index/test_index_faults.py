@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import random
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -71,3 +72,31 @@ def test_an_index_opens_after_an_upgrade_that_keeps_its_scheme(tmp_path: Path) -
     db.close()
     r = run_cli("ingest", str(feed), "--index", str(index), "-o", str(tmp_path / "no.jsonl"), "-q")
     assert r.returncode == 2 and b"num_perm" in r.stderr
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "redis"])
+def test_a_reused_id_with_another_text_is_decided_on_its_text(tmp_path: Path, backend: str, request: Any) -> None:
+    texts = [p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))]
+    index = request.getfixturevalue("redis_url") if backend == "redis" else str(tmp_path / "index.db")
+    first = tmp_path / "b1.jsonl"
+    rows = (("a", texts[2]), ("b", texts[3]))
+    first.write_text("".join(json.dumps({"id": i, "text": t}) + "\n" for i, t in rows), encoding="utf-8")
+    r = run_cli("ingest", str(first), "--index", index, "-o", str(tmp_path / "o1.jsonl"), "-q")
+    assert r.returncode == 0, r.stderr.decode()
+    # "b" again with its own text: a re-delivery (known); "a" now carrying a copy of story "b" under
+    # its old id: not known, a duplicate of b; "c": new
+    second = tmp_path / "b2.jsonl"
+    rows = (("b", texts[3]), ("a", "Breaking:\n\n" + texts[3]), ("c", texts[4]))
+    second.write_text("".join(json.dumps({"id": i, "text": t}) + "\n" for i, t in rows), encoding="utf-8")
+    r = run_cli("ingest", str(second), "--index", index, "-o", str(tmp_path / "o2.jsonl"), "-q")
+    assert r.returncode == 0, r.stderr.decode()
+    lines = (tmp_path / "o2.jsonl").read_text().splitlines()
+    out = {json.loads(x)["id"]: json.loads(x)["wirecheck"]["index"] for x in lines}
+    assert out["b"]["status"] == "known"
+    assert out["a"]["status"] == "duplicate" and out["a"]["of"] == "b" and out["a"]["id_reused"] is True
+    assert out["c"]["status"] == "new" and "id_reused" not in out["c"]
+    # the index still holds a's first text: a re-delivery of it is known
+    third = tmp_path / "b3.jsonl"
+    third.write_text(json.dumps({"id": "a", "text": texts[2]}) + "\n", encoding="utf-8")
+    r = run_cli("ingest", str(third), "--index", index, "-o", str(tmp_path / "o3.jsonl"), "-q")
+    assert json.loads((tmp_path / "o3.jsonl").read_text())["wirecheck"]["index"]["status"] == "known"

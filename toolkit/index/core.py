@@ -53,6 +53,7 @@ class Status:
     of: str
     score: float | None = None
     matched: str | None = None  # the indexed document it matched
+    reused: bool = False  # its id is in the index for another text: decided on its text, not stored
 
     def to_dict(self) -> dict[str, Any]:
         d: dict[str, Any] = {"status": self.status, "of": self.of}
@@ -60,6 +61,8 @@ class Status:
             d["score"] = self.score
         if self.matched is not None and self.matched != self.of:
             d["matched"] = self.matched
+        if self.reused:
+            d["id_reused"] = True
         return d
 
 
@@ -106,13 +109,25 @@ def containment(sig_a: np.ndarray, size_a: int, sigs: np.ndarray, sizes: np.ndar
     return out
 
 
-def decide(entries: list[Entry], matches: dict[str, list[Match]], known: dict[str, str]) -> dict[str, Status]:
+def same_text(e: Entry, sig: np.ndarray, size: int, threshold: float) -> bool:
+    """Whether the indexed entry under ``e``'s id holds ``e``'s text (or a copy of it): a
+    re-delivery, and not another story sent under a reused id."""
+    if not e.size or not size:
+        return e.size == size and bool(np.array_equal(e.sig, sig))
+    return bool(containment(e.sig, e.size, sig[None, :], np.array([size], dtype=np.float64))[0] >= threshold)
+
+
+def decide(
+    entries: list[Entry], matches: dict[str, list[Match]], known: dict[str, str], reused: frozenset[str] = frozenset()
+) -> dict[str, Status]:
     """Each entry's status from its earlier matches in the index, story cluster by story cluster.
 
     A cluster with any member matching an earlier document is a republication of that
     document's story (the earliest match wins); otherwise its canonical member is new and
     the others are its duplicates. Ids already in the index are ``known`` (an earlier run,
-    or a run that was killed, processed them) and keep what was decided then.
+    or a run that was killed, processed them) and keep what was decided then; an id in
+    ``reused`` is in the index for another text, so it is decided on its text like a new one
+    (and flagged).
     """
     out: dict[str, Status] = {}
     groups: dict[str, list[Entry]] = {}
@@ -123,20 +138,28 @@ def decide(entries: list[Entry], matches: dict[str, list[Match]], known: dict[st
             continue
         groups.setdefault(e.group, []).append(e)
     for members in groups.values():
-        found = [m for e in members for m in matches.get(e.id, [])]
-        if found:
-            first = min(found, key=lambda m: (m.seq, -m.score))
-            for e in members:
-                own = [m for m in matches.get(e.id, []) if m.of == first.of]
-                best = max(own, key=lambda m: m.score) if own else None
-                e.of = first.of
-                out[e.id] = Status(DUPLICATE, first.of, best.score if best else None, best.id if best else first.id)
-            continue
-        canon = next((e for e in members if e.canonical), members[0])
-        for e in members:
-            e.of = canon.id
-            out[e.id] = Status(NEW if e is canon else DUPLICATE, canon.id)
+        _decide_group(members, matches, out)
+    for e in entries:
+        if e.id in reused:
+            out[e.id].reused = True
     return out
+
+
+def _decide_group(members: list[Entry], matches: dict[str, list[Match]], out: dict[str, Status]) -> None:
+    """One story cluster of the batch: a republication of its earliest match, else new."""
+    found = [m for e in members for m in matches.get(e.id, [])]
+    if found:
+        first = min(found, key=lambda m: (m.seq, -m.score))
+        for e in members:
+            own = [m for m in matches.get(e.id, []) if m.of == first.of]
+            best = max(own, key=lambda m: m.score) if own else None
+            e.of = first.of
+            out[e.id] = Status(DUPLICATE, first.of, best.score if best else None, best.id if best else first.id)
+        return
+    canon = next((e for e in members if e.canonical), members[0])
+    for e in members:
+        e.of = canon.id
+        out[e.id] = Status(NEW if e is canon else DUPLICATE, canon.id)
 
 
 def parse_window(text: str) -> float:

@@ -25,7 +25,16 @@ from urllib.parse import parse_qs, urlparse
 import numpy as np
 
 from toolkit.dedup.minhash import lean
-from toolkit.index.core import Entry, IndexUnavailable, Match, Status, check_params, containment, decide
+from toolkit.index.core import (
+    Entry,
+    IndexUnavailable,
+    Match,
+    Status,
+    check_params,
+    containment,
+    decide,
+    same_text,
+)
 
 
 class RedisIndex:
@@ -82,25 +91,38 @@ class RedisIndex:
         r = self.r
         ids = [e.id for e in entries]
         raw = r.hmget(self.k_docs, ids) if ids else []
-        known = {i: json.loads(v)["of"] for i, v in zip(ids, raw, strict=True) if v is not None}
+        threshold = float(self.stored.get("copy_containment", 0.7))
+        known: dict[str, str] = {}
+        reused: set[str] = set()
+        for e, v in zip(entries, raw, strict=True):
+            if v is None:
+                continue
+            d = json.loads(v)
+            sig = np.frombuffer(base64.b64decode(d["sig"]), dtype="<u4")
+            if same_text(e, sig, int(d["size"]), threshold):
+                known[e.id] = d["of"]
+            else:
+                reused.add(e.id)  # decided on its text, compared with everything stored; not stored
         fresh = [e for e in entries if e.id not in known]
         if not fresh:
             return decide(entries, {}, known)
+        stored = [e for e in fresh if e.id not in reused]
         indexable = [e for e in fresh if e.size]
-        if dry_run:
-            seqs = {e.id: 2**62 for e in fresh}
-        else:
-            first = int(r.incrby(self.k_seq, len(fresh))) - len(fresh) + 1
-            seqs = {e.id: first + k for k, e in enumerate(fresh)}
+        seqs = {e.id: 2**62 for e in fresh}  # a dry run's and a reused id's: after every stored entry
+        if not dry_run and stored:
+            first = int(r.incrby(self.k_seq, len(stored))) - len(stored) + 1
+            seqs.update({e.id: first + k for k, e in enumerate(stored)})
             pipe = r.pipeline(transaction=False)
-            for e in fresh:
+            for e in stored:
                 pipe.hset(self.k_docs, e.id, self._record(e, seqs[e.id], e.id))
                 pipe.zadd(self.k_added, {e.id: e.added})
             pipe.execute()
             with self.lsh.insertion_session() as session:
-                for e in indexable:
-                    session.insert(e.id.encode(), self._minhash(e.sig), check_duplication=False)
-        batch = set(ids)
+                for e in stored:
+                    if e.size:
+                        session.insert(e.id.encode(), self._minhash(e.sig), check_duplication=False)
+        # this batch's own entries are not earlier documents (ids known from earlier runs are)
+        batch = {e.id for e in fresh}
         cands: dict[str, list[str]] = {}
         for e in indexable:
             found = self.lsh.query(self._minhash(e.sig))
@@ -121,11 +143,11 @@ class RedisIndex:
                 Match(d["seq"], c, d["of"], round(float(s), 4)) for (c, d), s in zip(recs, score, strict=True)
                 if s >= threshold
             ]  # fmt: skip
-        status = decide(entries, matches, known)
+        status = decide(entries, matches, known, frozenset(reused))
         if dry_run:
             return status
         pipe = r.pipeline(transaction=False)
-        for e in fresh:
+        for e in stored:
             if e.of != e.id:
                 pipe.hset(self.k_docs, e.id, self._record(e, seqs[e.id], e.of))
         pipe.execute()

@@ -25,6 +25,7 @@ from toolkit.index.core import (
     check_params,
     containment,
     decide,
+    same_text,
 )
 
 _SCHEMA = """
@@ -110,16 +111,23 @@ class SqliteIndex:
         db.execute("BEGIN IMMEDIATE")
         try:
             ids = [e.id for e in entries]
+            by_id = {e.id: e for e in entries}
+            threshold = float(self.stored.get("copy_containment", 0.7))
             known: dict[str, str] = {}
+            reused: set[str] = set()
             for start in range(0, len(ids), 500):
                 part = ids[start : start + 500]
-                q = f"SELECT id, of FROM docs WHERE id IN ({','.join('?' * len(part))})"
-                known.update(db.execute(q, part))
+                q = f"SELECT id, of, size, sig FROM docs WHERE id IN ({','.join('?' * len(part))})"
+                for did, of, size, sig in db.execute(q, part):
+                    if same_text(by_id[did], np.frombuffer(sig, dtype="<u4"), int(size), threshold):
+                        known[did] = of
+                    else:
+                        reused.add(did)
             matches = self._matches(entries, keys, known)
-            status = decide(entries, matches, known)
+            status = decide(entries, matches, known, frozenset(reused))
             rows: list[tuple[int, int]] = []
             for k, e in enumerate(entries):
-                if e.id in known:
+                if e.id in known or e.id in reused:
                     continue
                 cur = db.execute(
                     "INSERT INTO docs (id, of, added, size, sig) VALUES (?, ?, ?, ?, ?)",
