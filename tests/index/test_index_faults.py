@@ -100,3 +100,57 @@ def test_a_reused_id_with_another_text_is_decided_on_its_text(tmp_path: Path, ba
     third.write_text(json.dumps({"id": "a", "text": texts[2]}) + "\n", encoding="utf-8")
     r = run_cli("ingest", str(third), "--index", index, "-o", str(tmp_path / "o3.jsonl"), "-q")
     assert json.loads((tmp_path / "o3.jsonl").read_text())["wirecheck"]["index"]["status"] == "known"
+
+
+STALL = """
+import sys, time
+import redis
+slow = float(sys.argv[1])
+incrby = redis.Redis.incrby
+def stalled(self, *a, **k):  # a writer stalled between taking its sequence numbers and inserting
+    out = incrby(self, *a, **k)
+    time.sleep(slow)
+    return out
+redis.Redis.incrby = stalled
+from toolkit.cli import main
+sys.argv = ["wirecheck", "ingest", *sys.argv[2:]]
+main()
+"""
+
+
+def test_two_writers_one_stalled_between_its_steps_keep_each_story_once_on_redis(
+    tmp_path: Path, redis_url: str
+) -> None:
+    import subprocess
+    import sys
+    import time
+
+    rng = random.Random(3)
+    syllables = ["ka", "ro", "mi", "tan", "el", "su", "dar", "vi", "no", "lek", "ha", "zu", "pe", "or", "bi", "gun"]
+    vocab = sorted({"".join(rng.choices(syllables, k=rng.randint(2, 4))) for _ in range(6000)})
+    stories = [" ".join(rng.choices(vocab, k=150)) + "." for _ in range(18)]  # eighteen different stories
+    feeds = []
+    for n in (1, 2):  # overlapping batches: every story in both, under other ids
+        feed = tmp_path / f"w{n}.jsonl"
+        feed.write_text("".join(json.dumps({"id": f"w{n}-{k}", "text": t}) + "\n" for k, t in enumerate(stories)),
+                        encoding="utf-8")  # fmt: skip
+        feeds.append(feed)
+    script = tmp_path / "stall.py"
+    script.write_text(STALL, encoding="utf-8")
+    procs = []
+    for n, (feed, slow) in enumerate(zip(feeds, (2.0, 0.0), strict=True)):
+        out = str(tmp_path / f"o{n}.jsonl")
+        cmd = [sys.executable, str(script), str(slow), str(feed), "--index", redis_url, "-o", out, "-q"]
+        procs.append(subprocess.Popen(cmd, stderr=subprocess.PIPE))
+        time.sleep(0.8 if n == 0 else 0)  # the first takes its numbers and stalls; the second runs meanwhile
+    for p in procs:
+        _, err = p.communicate(timeout=300)
+        assert p.returncode == 0, err.decode()
+    kept: dict[int, int] = {}
+    for n in (0, 1):
+        for line in (tmp_path / f"o{n}.jsonl").read_text().splitlines():
+            rec = json.loads(line)
+            if rec["wirecheck"]["index"]["status"] == "new":
+                k = int(rec["id"].split("-")[1])
+                kept[k] = kept.get(k, 0) + 1
+    assert kept == {k: 1 for k in range(18)}, kept

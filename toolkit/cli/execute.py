@@ -69,6 +69,7 @@ def execute(job: Job) -> None:
     from toolkit.config import seeds_dir
     from toolkit.executor import SchedulerUnreachable, make_executor
     from toolkit.gates import Gates, GateTally, route
+    from toolkit.index import IndexUnavailable
     from toolkit.io.readers import InputError, read_inputs, resolve_inputs
     from toolkit.io.writers import write_json
     from toolkit.pipeline import Summary, default_steps
@@ -114,7 +115,8 @@ def execute(job: Job) -> None:
                 tick()
             if job.fmt is OutFormat.dir and not job.dry_run:
                 write_json(job.out / "summary.json", {**summary.to_dict(), "gates": tally.to_dict()})
-    except (InputError, SchedulerUnreachable) as exc:
+    except (InputError, SchedulerUnreachable, IndexUnavailable) as exc:
+        # an index that fails mid-run (Redis gone, a damaged page) is an index error: exit 2
         raise fail(str(exc)) from None
     finally:
         if idx is not None:

@@ -8,10 +8,13 @@ sequence number, story, size, signature), ``<basename>:added`` (a sorted set by 
 eviction) and ``<basename>:seq`` (a counter). Keys are bytes and never pickled: nothing read
 back from a shared server is unpickled.
 
-Two workers may add the same story at the same moment. Each batch is inserted first and
-queried after, and a document is a duplicate when it matches an entry with a smaller
-sequence number: whichever worker looks last sees the other's entry, so one story is never
-kept twice.
+Two workers may add the same story at the same moment. A batch's look-up and insertion run
+under a lock held in Redis (``<basename>:lock``, ``SET NX`` with an expiry, so a killed
+worker's lock lapses): the second worker's batch sees the first one's entries, and a story is
+kept once even when a worker stalls between taking its sequence numbers and inserting (tested
+with a stall injected there; without the lock both workers kept every story). Inside, each
+batch is inserted first and queried after, and a document is a duplicate when it matches an
+entry with a smaller sequence number.
 """
 
 from __future__ import annotations
@@ -35,6 +38,11 @@ from toolkit.index.core import (
     decide,
     same_text,
 )
+
+# a batch's look-up and insertion take well under a second per thousand documents; a worker
+# killed while holding the lock delays the others by at most LOCK_SECONDS
+LOCK_SECONDS = 60
+LOCK_WAIT = 300
 
 
 class RedisIndex:
@@ -85,9 +93,24 @@ class RedisIndex:
         return lean(sig, int(self.stored["seed"]))
 
     def resolve(self, entries: list[Entry], keys: np.ndarray, dry_run: bool = False) -> dict[str, Status]:
-        """Insert the batch, then query it (see the module's note on concurrent workers).
-        ``dry_run``: query only, nothing written."""
+        """Insert the batch, then query it, under the index's lock (see the module's note on
+        concurrent workers). ``dry_run``: query only, nothing written."""
+        import redis
+
         del keys  # datasketch computes its own band keys from the signatures
+        lock = self.r.lock(f"{self.basename}:lock", timeout=LOCK_SECONDS, blocking_timeout=LOCK_WAIT)
+        try:
+            if not lock.acquire():
+                raise IndexUnavailable(f"{_safe(self.url)}: another worker has held the index for over {LOCK_WAIT} s")
+            try:
+                return self._resolve(entries, dry_run)
+            finally:
+                with contextlib.suppress(redis.exceptions.LockError):
+                    lock.release()  # lapsed meanwhile: another worker may hold it now, and keeps it
+        except redis.exceptions.RedisError as exc:
+            raise IndexUnavailable(f"{_safe(self.url)}: Redis failed mid-run ({exc})") from None
+
+    def _resolve(self, entries: list[Entry], dry_run: bool) -> dict[str, Status]:
         r = self.r
         ids = [e.id for e in entries]
         raw = r.hmget(self.k_docs, ids) if ids else []

@@ -107,6 +107,14 @@ class SqliteIndex:
     def resolve(self, entries: list[Entry], keys: np.ndarray, dry_run: bool = False) -> dict[str, Status]:
         """Check a batch against the index and add it, atomically. ``keys``: (entries, bands) int64.
         ``dry_run``: check only (the transaction is rolled back)."""
+        try:
+            return self._resolve(entries, keys, dry_run)
+        except sqlite3.DatabaseError as exc:
+            raise IndexUnavailable(
+                f"{self.path}: the index failed mid-run ({exc}); check it: wirecheck index check"
+            ) from None
+
+    def _resolve(self, entries: list[Entry], keys: np.ndarray, dry_run: bool) -> dict[str, Status]:
         db = self.db
         db.execute("BEGIN IMMEDIATE")
         try:
