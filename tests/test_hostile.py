@@ -164,3 +164,47 @@ def test_patch_headers_never_leave_the_folder() -> None:
     header = [line for line in diff.splitlines() if line.startswith(("---", "+++"))]
     assert header == ["--- a/etc/passwd", "+++ b/etc/passwd"]
     assert "\n--- a/x_y\n" in "\n" + patch("x\ny", "1\n", "2\n")
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["a" * 1_000_000, "« » " * 250_000, "3,5 " * 250_000, "Ergodan " * 125_000],
+    ids=["no-spaces", "guillemets", "numbers", "one-name"],
+)
+def test_a_megabyte_of_hostile_text_runs_in_bounded_time_memory_and_output(tmp_path: Path, text: str) -> None:
+    import os
+    import subprocess
+
+    from conftest import wirecheck_cmd
+
+    from toolkit.scorers.run import MAX_PER_CODE
+
+    feed = tmp_path / "in.jsonl"
+    feed.write_text(json.dumps({"id": "x", "text": text}) + "\n", encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    t0 = time.perf_counter()
+    proc = subprocess.Popen([*wirecheck_cmd(), "run", str(feed), "--format", "jsonl", "-o", str(out), "-q"])
+    _, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - t0
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    assert proc.returncode == 0
+    assert elapsed <= 20, elapsed
+    assert usage.ru_maxrss <= 1024 * 1024, usage.ru_maxrss  # KB: at most 1 GB
+    findings = json.loads(out.read_text(encoding="utf-8"))["wirecheck"]["findings"]
+    per_code: dict[str, int] = {}
+    for f in findings:
+        per_code[f["code"]] = per_code.get(f["code"], 0) + 1
+    assert all(n <= MAX_PER_CODE for code, n in per_code.items() if code != "summary.capped"), per_code
+    assert out.stat().st_size < 10 * 1024 * 1024  # one record, not a hundred megabytes of findings
+
+
+def test_findings_beyond_the_cap_are_summarised() -> None:
+    from toolkit.scorers.run import MAX_PER_CODE, score_text
+
+    findings = score_text("Il a dit « oui » . " * (MAX_PER_CODE + 50), "en")
+    capped = [f for f in findings if f.code == "summary.capped"]
+    assert capped and all(f.evidence["unlisted"] > 0 for f in capped)
+    counts: dict[str, int] = {}
+    for f in findings:
+        counts[f.code] = counts.get(f.code, 0) + 1
+    assert max(n for c, n in counts.items() if c != "summary.capped") == MAX_PER_CODE

@@ -10,7 +10,7 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
-from toolkit.document import Document, Finding, batches
+from toolkit.document import Document, Finding, Severity, batches
 from toolkit.scorers import boilerplate, facts, names, numbers, rules, typography, untranslated
 from toolkit.scorers.base import DEFAULT_SOURCE_LANGS, Context, Story
 from toolkit.scorers.facts import quantities
@@ -81,7 +81,34 @@ def score_context(ctx: Context, funcs: list[tuple[str, Callable[[Context], list[
                 spans.add((x.start, x.end))
                 out.append(x)
     out.sort(key=lambda f: (f.start, f.end, f.code, f.message))
-    return out
+    return cap_findings(out)
+
+
+MAX_PER_CODE = 500  # findings of one kind listed per document; a text with more is noise to an editor
+
+
+def cap_findings(findings: list[Finding]) -> list[Finding]:
+    """At most MAX_PER_CODE findings of each code (the first ones), and for each code cut, one
+    summary finding where the unlisted ones start: a megabyte of « » gives a readable record,
+    not half a million findings."""
+    seen: Counter[str] = Counter()
+    kept: list[Finding] = []
+    first_cut: dict[str, Finding] = {}
+    for f in findings:
+        seen[f.code] += 1
+        if seen[f.code] <= MAX_PER_CODE:
+            kept.append(f)
+        else:
+            first_cut.setdefault(f.code, f)
+    if not first_cut:
+        return findings
+    for code, f in first_cut.items():
+        more = seen[code] - MAX_PER_CODE
+        kept.append(Finding("summary.capped", "Other", Severity.NEUTRAL, f.start, f.end, f.text,
+                            f"{more:,} more {code} findings from here on are not listed (at most "
+                            f"{MAX_PER_CODE} of a kind per text)", None, {"code": code, "unlisted": more}))  # fmt: skip
+    kept.sort(key=lambda f: (f.start, f.end, f.code, f.message))
+    return kept
 
 
 def for_language(
