@@ -208,3 +208,26 @@ def test_findings_beyond_the_cap_are_summarised() -> None:
     for f in findings:
         counts[f.code] = counts.get(f.code, 0) + 1
     assert max(n for c, n in counts.items() if c != "summary.capped") == MAX_PER_CODE
+
+
+@pytest.mark.parametrize("command", ["run", "ingest"])
+def test_a_feed_with_forty_hostile_lines_comes_out_line_for_line(tmp_path: Path, command: str) -> None:
+    import adversarial
+
+    feed = tmp_path / "feed.jsonl"
+    feed.write_bytes(adversarial.feed())
+    n_lines = feed.read_bytes().count(b"\n") + 1  # no final newline
+    out = tmp_path / "out.jsonl"
+    args = ["--format", "jsonl"] if command == "run" else ["--index", str(tmp_path / "i.db"), "--workers", "2"]
+    r = run_cli(command, str(feed), *args, "-o", str(out), "-q")
+    assert r.returncode == 2, r.stderr.decode()[-2000:]  # rejected records, nothing else wrong
+    assert b"Traceback" not in r.stderr
+    recs = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert len(recs) == n_lines == 3000
+    rejected = [r["wirecheck"]["rejected"] for r in recs if r["wirecheck"]["rejected"]]
+    lines = [x["line"] for x in rejected]
+    assert len(set(lines)) == len(lines) and all(x["reason"] for x in rejected)
+    ids = [r["id"] for r in recs if str(r.get("id", "")).startswith("item-")]
+    assert sorted(ids) == [f"item-{k:05d}" for k in range(2960)]  # every ordinary item, once
+    reasons = {x["reason"] for x in rejected}
+    assert {"malformed_json", "not_an_object", "invalid_utf8", "too_deep", "too_large", "empty_text"} <= reasons
