@@ -154,3 +154,52 @@ def test_two_writers_one_stalled_between_its_steps_keep_each_story_once_on_redis
                 k = int(rec["id"].split("-")[1])
                 kept[k] = kept.get(k, 0) + 1
     assert kept == {k: 1 for k in range(18)}, kept
+
+
+STALL_SQLITE = """
+import sys, time
+from toolkit.index import sqlite
+slow = float(sys.argv[1])
+matches = sqlite.SqliteIndex._matches
+def stalled(self, *a, **k):  # a writer stalled between its look-up and its insertion
+    out = matches(self, *a, **k)
+    time.sleep(slow)
+    return out
+sqlite.SqliteIndex._matches = stalled
+from toolkit.cli import main
+sys.argv = ["wirecheck", "ingest", *sys.argv[2:]]
+main()
+"""
+
+
+def test_two_writers_one_stalled_between_its_steps_keep_each_story_once_on_sqlite(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+    import time
+
+    rng = random.Random(4)
+    syllables = ["ka", "ro", "mi", "tan", "el", "su", "dar", "vi", "no", "lek", "ha", "zu", "pe", "or", "bi", "gun"]
+    vocab = sorted({"".join(rng.choices(syllables, k=rng.randint(2, 4))) for _ in range(6000)})
+    stories = [" ".join(rng.choices(vocab, k=150)) + "." for _ in range(18)]
+    script = tmp_path / "stall.py"
+    script.write_text(STALL_SQLITE, encoding="utf-8")
+    index = str(tmp_path / "index.db")
+    procs = []
+    for n, slow in enumerate((2.0, 0.0)):
+        feed = tmp_path / f"w{n}.jsonl"
+        feed.write_text("".join(json.dumps({"id": f"w{n}-{k}", "text": t}) + "\n" for k, t in enumerate(stories)),
+                        encoding="utf-8")  # fmt: skip
+        cmd = [sys.executable, str(script), str(slow), str(feed), "--index", index, "-o", str(tmp_path / f"o{n}.jsonl"),
+               "-q"]  # fmt: skip
+        procs.append(subprocess.Popen(cmd, stderr=subprocess.PIPE))
+        time.sleep(0.8 if n == 0 else 0)
+    for p in procs:
+        _, err = p.communicate(timeout=300)
+        assert p.returncode == 0, err.decode()
+    kept: dict[int, int] = {}
+    for n in (0, 1):
+        for line in (tmp_path / f"o{n}.jsonl").read_text().splitlines():
+            rec = json.loads(line)
+            if rec["wirecheck"]["index"]["status"] == "new":
+                kept[int(rec["id"].split("-")[1])] = kept.get(int(rec["id"].split("-")[1]), 0) + 1
+    assert kept == {k: 1 for k in range(18)}, kept
