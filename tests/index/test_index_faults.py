@@ -118,9 +118,9 @@ main()
 """
 
 
-def test_two_writers_one_stalled_between_its_steps_keep_each_story_once_on_redis(
-    tmp_path: Path, redis_url: str
-) -> None:
+def _two_writers(tmp_path: Path, stall: str, index: str) -> dict[int, int]:
+    """Two ``ingest`` processes over the same eighteen stories (under other ids), the first stalled
+    for 2 s at the point ``stall`` patches: how many times each story was kept as new."""
     import subprocess
     import sys
     import time
@@ -129,20 +129,17 @@ def test_two_writers_one_stalled_between_its_steps_keep_each_story_once_on_redis
     syllables = ["ka", "ro", "mi", "tan", "el", "su", "dar", "vi", "no", "lek", "ha", "zu", "pe", "or", "bi", "gun"]
     vocab = sorted({"".join(rng.choices(syllables, k=rng.randint(2, 4))) for _ in range(6000)})
     stories = [" ".join(rng.choices(vocab, k=150)) + "." for _ in range(18)]  # eighteen different stories
-    feeds = []
-    for n in (1, 2):  # overlapping batches: every story in both, under other ids
+    script = tmp_path / "stall.py"
+    script.write_text(stall, encoding="utf-8")
+    procs = []
+    for n, slow in enumerate((2.0, 0.0)):
         feed = tmp_path / f"w{n}.jsonl"
         feed.write_text("".join(json.dumps({"id": f"w{n}-{k}", "text": t}) + "\n" for k, t in enumerate(stories)),
                         encoding="utf-8")  # fmt: skip
-        feeds.append(feed)
-    script = tmp_path / "stall.py"
-    script.write_text(STALL, encoding="utf-8")
-    procs = []
-    for n, (feed, slow) in enumerate(zip(feeds, (2.0, 0.0), strict=True)):
         out = str(tmp_path / f"o{n}.jsonl")
-        cmd = [sys.executable, str(script), str(slow), str(feed), "--index", redis_url, "-o", out, "-q"]
+        cmd = [sys.executable, str(script), str(slow), str(feed), "--index", index, "-o", out, "-q"]
         procs.append(subprocess.Popen(cmd, stderr=subprocess.PIPE))
-        time.sleep(0.8 if n == 0 else 0)  # the first takes its numbers and stalls; the second runs meanwhile
+        time.sleep(0.8 if n == 0 else 0)  # the first reaches its stall; the second runs meanwhile
     for p in procs:
         _, err = p.communicate(timeout=300)
         assert p.returncode == 0, err.decode()
@@ -153,7 +150,14 @@ def test_two_writers_one_stalled_between_its_steps_keep_each_story_once_on_redis
             if rec["wirecheck"]["index"]["status"] == "new":
                 k = int(rec["id"].split("-")[1])
                 kept[k] = kept.get(k, 0) + 1
-    assert kept == {k: 1 for k in range(18)}, kept
+    return kept
+
+
+def test_two_writers_one_stalled_between_its_steps_keep_each_story_once_on_redis(
+    tmp_path: Path, redis_url: str
+) -> None:
+    # stalled between taking its sequence numbers and inserting: without the lock, both kept all
+    assert _two_writers(tmp_path, STALL, redis_url) == {k: 1 for k in range(18)}
 
 
 STALL_SQLITE = """
@@ -173,33 +177,4 @@ main()
 
 
 def test_two_writers_one_stalled_between_its_steps_keep_each_story_once_on_sqlite(tmp_path: Path) -> None:
-    import subprocess
-    import sys
-    import time
-
-    rng = random.Random(4)
-    syllables = ["ka", "ro", "mi", "tan", "el", "su", "dar", "vi", "no", "lek", "ha", "zu", "pe", "or", "bi", "gun"]
-    vocab = sorted({"".join(rng.choices(syllables, k=rng.randint(2, 4))) for _ in range(6000)})
-    stories = [" ".join(rng.choices(vocab, k=150)) + "." for _ in range(18)]
-    script = tmp_path / "stall.py"
-    script.write_text(STALL_SQLITE, encoding="utf-8")
-    index = str(tmp_path / "index.db")
-    procs = []
-    for n, slow in enumerate((2.0, 0.0)):
-        feed = tmp_path / f"w{n}.jsonl"
-        feed.write_text("".join(json.dumps({"id": f"w{n}-{k}", "text": t}) + "\n" for k, t in enumerate(stories)),
-                        encoding="utf-8")  # fmt: skip
-        cmd = [sys.executable, str(script), str(slow), str(feed), "--index", index, "-o", str(tmp_path / f"o{n}.jsonl"),
-               "-q"]  # fmt: skip
-        procs.append(subprocess.Popen(cmd, stderr=subprocess.PIPE))
-        time.sleep(0.8 if n == 0 else 0)
-    for p in procs:
-        _, err = p.communicate(timeout=300)
-        assert p.returncode == 0, err.decode()
-    kept: dict[int, int] = {}
-    for n in (0, 1):
-        for line in (tmp_path / f"o{n}.jsonl").read_text().splitlines():
-            rec = json.loads(line)
-            if rec["wirecheck"]["index"]["status"] == "new":
-                kept[int(rec["id"].split("-")[1])] = kept.get(int(rec["id"].split("-")[1]), 0) + 1
-    assert kept == {k: 1 for k in range(18)}, kept
+    assert _two_writers(tmp_path, STALL_SQLITE, str(tmp_path / "index.db")) == {k: 1 for k in range(18)}
