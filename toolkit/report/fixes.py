@@ -61,25 +61,41 @@ def clean(doc_id: str, text: str, findings: list[dict[str, Any]]) -> Cleaned:
     skipped. Blank-line runs left by removed lines collapse to one paragraph break.
     """
     out = Cleaned(doc_id, text)
-    edits = sorted((f for f in findings if is_safe(f)), key=lambda f: (f["start"], -f["end"], f["code"]))
+    safe = [f for f in findings if is_safe(f)]
     out.review = [f for f in findings if f.get("fix") is not None and not is_safe(f)]
-    parts: list[str] = []
-    pos = 0
-    for f in edits:
-        s, e = int(f["start"]), int(f["end"])
-        if s < pos or e > len(text) or s > e:
-            out.skipped.append(f)
-            continue
-        parts.append(text[pos:s])
-        parts.append(str(f["fix"]))
-        pos = e
-        out.applied.append(f)
-    parts.append(text[pos:])
-    cleaned = "".join(parts)
+    cleaned, applied = splice(text, [(int(f["start"]), int(f["end"]), str(f["code"]), str(f["fix"])) for f in safe])
+    order = sorted(range(len(safe)), key=lambda k: (safe[k]["start"], -safe[k]["end"], safe[k]["code"]))
+    out.applied = [safe[k] for k in order if k in applied]
+    out.skipped = [safe[k] for k in order if k not in applied]
     if out.applied:
-        cleaned = _BLANK_RUNS.sub("\n\n", cleaned).strip("\n") + "\n"
+        cleaned = collapse_blank_lines(cleaned)
     out.text = cleaned
     return out
+
+
+def splice(text: str, edits: list[tuple[int, int, str, str]]) -> tuple[str, set[int]]:
+    """``text`` with edits (start, end, code, replacement) made from left to right, by start then
+    the longer first; an edit overlapping one already made is skipped. Returns the text and the
+    indices of the edits made (the report's page does the same in report.js)."""
+    order = sorted(range(len(edits)), key=lambda k: (edits[k][0], -edits[k][1], edits[k][2]))
+    parts: list[str] = []
+    pos = 0
+    made: set[int] = set()
+    for k in order:
+        s, e, _, new = edits[k]
+        if s < pos or e > len(text) or s > e:
+            continue
+        parts.append(text[pos:s])
+        parts.append(new)
+        pos = e
+        made.add(k)
+    parts.append(text[pos:])
+    return "".join(parts), made
+
+
+def collapse_blank_lines(text: str) -> str:
+    """Runs of blank lines left by removed lines as one paragraph break; one final newline."""
+    return _BLANK_RUNS.sub("\n\n", text).strip("\n") + "\n"
 
 
 def patch(doc_id: str, before: str, after: str) -> str:

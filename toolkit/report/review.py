@@ -21,10 +21,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import regex
+from toolkit.report.fixes import collapse_blank_lines, splice
 
 FORMAT = "wirecheck-decisions/1"
-_BLANK_RUNS = regex.compile(r"\n[ \t]*(?:\n[ \t]*)+")
 
 
 class DecisionsError(ValueError):
@@ -82,21 +81,9 @@ def corrected(
             edits.append((int(f["start"]), int(f["end"]), str(f["code"]), action[1]))
         elif action is None and remove_chrome and _chrome(f):
             edits.append((int(f["start"]), int(f["end"]), str(f["code"]), ""))
-    edits.sort(key=lambda e: (e[0], -e[1], e[2]))
-    parts: list[str] = []
-    pos = 0
-    removed = False
-    for s, e, _, new in edits:
-        if s < pos or e > len(text) or s > e:
-            continue  # overlaps an edit already made
-        parts.append(text[pos:s])
-        parts.append(new)
-        removed |= new == "" and e > s
-        pos = e
-    parts.append(text[pos:])
-    out = "".join(parts)
-    if remove_chrome and removed:
-        out = _BLANK_RUNS.sub("\n\n", out).strip("\n") + "\n"
+    out, made = splice(text, edits)
+    if remove_chrome and any(edits[k][3] == "" and edits[k][1] > edits[k][0] for k in made):
+        out = collapse_blank_lines(out)
     return out
 
 
