@@ -368,7 +368,10 @@
       const tr = document.createElement("tr");
       if (!ia.length || !ib.length) tr.className = "lone";
       const left = sentenceCell(tr, a, ca, sa, ia, anchorsOf(b, cb, sb, ib));
-      const td = cell(tr, metric ? `${metric} ${value}` : ia.length ? "only here" : "only there", "score");
+      // plain words for editors; the metric itself (chrF, cosine) in the cell's tooltip
+      const plain = metric === "cos" ? `meaning ${Math.round(value * 100)}%` : metric === "chrF" ? `wording ${Math.round(value)}%` : "";
+      const td = cell(tr, metric ? plain : ia.length ? "only here" : "only there", "score");
+      if (metric) td.title = `${metric} ${value}`;
       const small = document.createElement("small");
       small.textContent = str(kind);
       td.append(document.createElement("br"), small);
