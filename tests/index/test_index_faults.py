@@ -178,3 +178,27 @@ main()
 
 def test_two_writers_one_stalled_between_its_steps_keep_each_story_once_on_sqlite(tmp_path: Path) -> None:
     assert _two_writers(tmp_path, STALL_SQLITE, str(tmp_path / "index.db")) == {k: 1 for k in range(18)}
+
+
+def test_redis_going_away_mid_run_exits_2_with_a_message(tmp_path: Path, redis_url: str) -> None:
+    import contextlib
+    import subprocess
+    import sys
+    import time
+
+    import redis
+
+    feed = tmp_path / "feed.jsonl"
+    texts = [p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))]
+    feed.write_text("".join(json.dumps({"id": f"d{k}", "text": t}) + "\n" for k, t in enumerate(texts)),
+                    encoding="utf-8")  # fmt: skip
+    script = tmp_path / "stall.py"
+    script.write_text(STALL, encoding="utf-8")
+    cmd = [sys.executable, str(script), "3", str(feed), "--index", redis_url, "-o", str(tmp_path / "o.jsonl"), "-q"]
+    proc = subprocess.Popen(cmd, stderr=subprocess.PIPE)
+    time.sleep(2.0)  # the writer has taken its sequence numbers and stalls: the server goes away
+    with contextlib.suppress(redis.exceptions.ConnectionError):
+        redis.Redis.from_url(redis_url).shutdown(nosave=True)
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 2, err.decode()
+    assert b"Redis" in err and b"Traceback" not in err
