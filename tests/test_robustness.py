@@ -7,7 +7,6 @@ from __future__ import annotations
 import io
 import json
 import time
-from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -109,75 +108,3 @@ def test_a_ten_megabyte_document_is_processed_in_bounded_time() -> None:
     elapsed = time.perf_counter() - t0
     assert out == [doc] and doc.ok and doc.quality is not None and doc.findings
     assert elapsed < 240, elapsed  # measured ~40-65 s on 2 cores; the bound catches superlinear time
-
-
-# ---- every stage linear in its input: 10x the input, at most 12x the time -------------------
-
-_RNG_WORDS = [f"w{k}" for k in range(3000)]
-
-
-def _sentences(n: int, seed: int) -> list[str]:
-    import random
-
-    rng = random.Random(seed)
-    return [" ".join(rng.choices(_RNG_WORDS, k=12)).capitalize() + "." for _ in range(n)]
-
-
-def _stage_reader(n: int) -> None:
-    data = b"".join(json.dumps({"id": f"d{k}", "text": s}).encode() + b"\n" for k, s in enumerate(_sentences(n, 1)))
-    list(read_jsonl(io.BytesIO(data), "t", ReaderOptions()))
-
-
-def _docs(n: int) -> list[Any]:
-    from toolkit.document import Document
-
-    sents = _sentences(n * 8, 2)
-    return [Document(id=f"d{k}", text=" ".join(sents[8 * k : 8 * k + 8]), record={}) for k in range(n)]
-
-
-def _stage_language(n: int) -> None:
-    from toolkit.pipeline import Language, Normalize
-
-    list(Language()(Normalize()(_docs(n))))
-
-
-def _stage_cluster(n: int) -> None:
-    from toolkit.dedup import cluster_documents
-
-    docs = _docs(n)
-    for d in docs:
-        d.lang = "en"
-    cluster_documents(docs)
-
-
-def _stage_report(n: int) -> None:
-    from toolkit.report.html import render_html
-    from toolkit.report.results import Doc, Results
-
-    docs = [Doc(d.id, d.text, None, None, None, None, "en", 100.0, [], None, None) for d in _docs(n)]
-    summary = {"documents": n, "accepted": n, "rejected": 0, "findings": 0, "mean_quality": 100.0,
-               "languages": {"en": n}, "clusters": {"total": n, "multi_member": 0}, "signature": "s",
-               "rejects_by_reason": {}}  # fmt: skip
-    render_html(Results(summary, docs))
-
-
-# (not yet the comparison: aligning 300 sentences takes 14-19x as long as 30, in either mode)
-STAGES = {"reader": (_stage_reader, 300), "language": (_stage_language, 40), "cluster": (_stage_cluster, 60),
-          "report": (_stage_report, 60)}  # fmt: skip
-
-
-@pytest.mark.parametrize("stage", sorted(STAGES))
-def test_every_stage_takes_at_most_twelve_times_as_long_for_ten_times_the_input(stage: str) -> None:
-    run, n = STAGES[stage]
-    run(n)  # warm: imports, compiled kernels, word tables
-
-    def best(size: int) -> float:
-        times = []
-        for _ in range(5):  # the fastest of five: this machine's noise only ever adds time
-            t0 = time.perf_counter()
-            run(size)
-            times.append(time.perf_counter() - t0)
-        return min(times)
-
-    small, large = best(n), best(10 * n)
-    assert large <= 12 * small, (stage, small, large)
