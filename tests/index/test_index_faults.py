@@ -102,20 +102,28 @@ def test_a_reused_id_with_another_text_is_decided_on_its_text(tmp_path: Path, ba
     assert json.loads((tmp_path / "o3.jsonl").read_text())["wirecheck"]["index"]["status"] == "known"
 
 
-STALL = """
+def stall_script(module: str, owner: str, method: str) -> str:
+    """A ``wirecheck ingest`` that sleeps ``argv[1]`` seconds after ``module.owner.method``: a
+    writer stalled between two steps (arguments after the first go to ingest)."""
+    return f"""
 import sys, time
-import redis
+import {module}
 slow = float(sys.argv[1])
-incrby = redis.Redis.incrby
-def stalled(self, *a, **k):  # a writer stalled between taking its sequence numbers and inserting
-    out = incrby(self, *a, **k)
+step = {module}.{owner}.{method}
+def stalled(self, *a, **k):
+    out = step(self, *a, **k)
     time.sleep(slow)
     return out
-redis.Redis.incrby = stalled
+{module}.{owner}.{method} = stalled
 from toolkit.cli import main
 sys.argv = ["wirecheck", "ingest", *sys.argv[2:]]
 main()
 """
+
+
+# between taking its sequence numbers and inserting (Redis); between its look-up and its insertion (SQLite)
+STALL = stall_script("redis", "Redis", "incrby")
+STALL_SQLITE = stall_script("toolkit.index.sqlite", "SqliteIndex", "_matches")
 
 
 def _two_writers(tmp_path: Path, stall: str, index: str) -> dict[int, int]:
@@ -158,22 +166,6 @@ def test_two_writers_one_stalled_between_its_steps_keep_each_story_once_on_redis
 ) -> None:
     # stalled between taking its sequence numbers and inserting: without the lock, both kept all
     assert _two_writers(tmp_path, STALL, redis_url) == {k: 1 for k in range(18)}
-
-
-STALL_SQLITE = """
-import sys, time
-from toolkit.index import sqlite
-slow = float(sys.argv[1])
-matches = sqlite.SqliteIndex._matches
-def stalled(self, *a, **k):  # a writer stalled between its look-up and its insertion
-    out = matches(self, *a, **k)
-    time.sleep(slow)
-    return out
-sqlite.SqliteIndex._matches = stalled
-from toolkit.cli import main
-sys.argv = ["wirecheck", "ingest", *sys.argv[2:]]
-main()
-"""
 
 
 def test_two_writers_one_stalled_between_its_steps_keep_each_story_once_on_sqlite(tmp_path: Path) -> None:
