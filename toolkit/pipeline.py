@@ -19,12 +19,22 @@ from typing import Any, Protocol
 
 from toolkit.compare.step import CompareVersions
 from toolkit.config import RunConfig, seeds_dir, signature
-from toolkit.document import Document, quality_score
+from toolkit.document import Document, batches, quality_score
 from toolkit.io.readers import read_inputs
 from toolkit.scorers.run import Scorers
-from toolkit.text.language import DOC_CHARS, Evidence, declared_lang, detect, evidence, language_code
+from toolkit.text.language import (
+    DOC_CHARS,
+    MAX_CHARS,
+    Evidence,
+    declared_lang,
+    detect,
+    evidence_many,
+    language_code,
+)
 from toolkit.text.normalize import norm_of, normalize
 from toolkit.text.segment import paragraph_spans
+
+LANG_CHUNK = 256  # documents whose language evidence is computed together
 
 
 class Step(Protocol):
@@ -83,43 +93,59 @@ class Language(PerDocument):
         self.method = method
         self.trust_declared = trust_declared
 
+    def __call__(self, docs: Iterable[Document]) -> Iterator[Document]:
+        # the texts of LANG_CHUNK documents scored together: their new words' vectors are
+        # computed in one call (one at a time, the warm-up of a run cost as much as the rest)
+        for chunk in batches(docs, LANG_CHUNK):
+            live = [d for d in chunk if d.ok]
+            plans = [self._plan(d) for d in live]
+            evs = iter(evidence_many([t for _, _, texts in plans for t in texts]))
+            for doc, (declared, spans, texts) in zip(live, plans, strict=True):
+                self._decide(doc, declared, spans, [next(evs) for _ in texts])
+            yield from chunk
+
     def process(self, doc: Document) -> None:
+        declared, spans, texts = self._plan(doc)
+        self._decide(doc, declared, spans, evidence_many(texts))
+
+    def _plan(self, doc: Document) -> tuple[bool, list[tuple[int, int]] | None, list[tuple[str, int]]]:
+        """Whether the language was declared, the paragraph spans to label (None: none) and the
+        (text, window) pairs whose evidence is needed."""
         declared = declared_lang(doc.record) if self.trust_declared else None
         if declared is not None:
             # the feed says which language this is (--trust-lang): taken as it is, not identified
             doc.lang, doc.lang_prob, doc.lang_basis = language_code(declared), 1.0, "declared"
             if not self.per_paragraph:
-                return
-        lang, prob = doc.lang, doc.lang_prob
-        self._identify(doc)
-        if declared is not None:
-            doc.lang, doc.lang_prob = lang, prob  # the paragraphs were identified, the document was told
-
-    def _identify(self, doc: Document) -> None:
-        norm = norm_of(doc)
-        text = norm.text
-        spans = paragraph_spans(text)
+                return True, None, []
+        text = norm_of(doc).text
         if self.method == "sampled":
-            res = detect(text)
-            doc.lang, doc.lang_prob = res.lang, res.prob
+            if declared is None:
+                res = detect(text)
+                doc.lang, doc.lang_prob = res.lang, res.prob
             if not self.per_paragraph:
-                return
-        if not self.per_paragraph and self.method != "sampled":
+                return declared is not None, None, []
+        elif not self.per_paragraph:
             # the document's language alone: one pass over its opening
-            res = evidence(text, DOC_CHARS).decide()
-            doc.lang, doc.lang_prob = res.lang, res.prob
+            return False, None, [(text, DOC_CHARS)]
+        spans = paragraph_spans(text)
+        return declared is not None, spans, [(text[s:e], MAX_CHARS) for s, e in spans]
+
+    def _decide(self, doc: Document, declared: bool, spans: list[tuple[int, int]] | None, evs: list[Evidence]) -> None:
+        if spans is None:
+            if evs and not declared:
+                res = evs[0].decide()
+                doc.lang, doc.lang_prob = res.lang, res.prob
             return
+        norm = norm_of(doc)
         total = Evidence(None, 0, 0)
         paras = []
-        for s, e in spans:
-            ev = evidence(text[s:e])
+        for (s, e), ev in zip(spans, evs, strict=True):
             total = total + ev
-            if self.per_paragraph:
-                r = ev.decide()
-                os_, oe = norm.to_original(s, e)
-                paras.append({"start": os_, "end": oe, "lang": r.lang, "prob": round(r.prob, 4)})
+            r = ev.decide()
+            os_, oe = norm.to_original(s, e)
+            paras.append({"start": os_, "end": oe, "lang": r.lang, "prob": round(r.prob, 4)})
         doc.paragraphs = paras
-        if self.method != "sampled":
+        if self.method != "sampled" and not declared:
             # The document's evidence is the sum of its paragraphs': no second pass over the text.
             res = total.decide()
             doc.lang, doc.lang_prob = res.lang, res.prob

@@ -61,3 +61,64 @@ def test_addresses_are_masked_only_where_they_can_occur() -> None:
     # the fast path (no "@", "://" or "www.") and the full pattern agree on the rest
     assert mask_names("Le Président Macron a dit 3,5 millions.") == "Le a dit millions."
     assert mask_names("Voir https://ex.com/a et www.ex.fr ou moi@ex.fr. Macron a dit") == "Voir et ou . Macron a dit"
+
+
+TRICKY_WORDS = ["a", "x" * 40, "ÉTÉ", "Été", "ABCdEF", "дом", "МОСКВА", "मोदी", "مرحبا", "日本語", "ǅemal"]
+TRICKY_WORDS += ["\U0001f600x"]
+
+
+def _reference_vectors(prof: object, words: list[str]) -> object:
+    """Each word's n-gram rows (the per-character definition) summed one after another from zero."""
+    import numpy as np
+
+    out = np.zeros((len(words), len(prof.langs)), dtype=np.float32)  # type: ignore[attr-defined]
+    for k, word in enumerate(words):
+        rows: list[int] = []
+        prof._gram_rows(word, rows)  # type: ignore[attr-defined]
+        for r in rows:
+            out[k] += prof.logp[r]  # type: ignore[attr-defined]
+    return out
+
+
+@pytest.mark.parametrize("count", [1, 7, 5000], ids=["one", "few", "many"])
+def test_word_vectors_of_a_batch_are_the_per_word_sums_bit_for_bit(count: int) -> None:
+    # the vectorised n-grams (and, for many rows, the summing by position) give the same floats
+    import numpy as np
+
+    from toolkit.text import language
+
+    prof = language._get_profiles()
+    texts = [p.read_text(encoding="utf-8") for p in sorted(Path("seeds").glob("*.txt"))]
+    vocab = sorted({w for t in texts for w in prof.vi(language.mask_names(t)).translate(prof.table).split()})
+    words = (TRICKY_WORDS + vocab)[:count]
+    got = prof._vectors(words)
+    want = _reference_vectors(prof, words)
+    assert got.shape == want.shape  # type: ignore[attr-defined]
+    assert np.array_equal(got.view(np.uint32), want.view(np.uint32))  # type: ignore[attr-defined]
+
+
+def test_evidence_from_a_masked_prefix_equals_masking_the_whole_window() -> None:
+    # a long text is masked from a prefix: the n-grams read must be those of the whole window
+    from collections import Counter
+
+    import numpy as np
+
+    from toolkit.text import language
+
+    prof = language._get_profiles()
+    names = " ".join(f"Nom{i} Ville{i}, le {i} mars" for i in range(60))
+    texts = [p.read_text(encoding="utf-8") for p in sorted(Path("seeds").glob("*.txt"))]
+    texts += [names, "les mots " * 400, "Mots " * 400, "a" * 3000, "Voir www.ex.fr ou moi@ex.fr " * 80]
+    for text in texts:
+        for window in (200, 1000, 3000):
+            got = language.evidence(text, window)
+            masked = language.mask_names(text[: window * 2])
+            counts = Counter(prof.vi(masked[:window]).translate(prof.table).split())
+            if not counts:
+                assert got.loglik is None
+                continue
+            want = np.asarray(list(counts.values()), dtype=np.float32) @ prof.word_vectors(list(counts))
+            assert np.array_equal(got.loglik, want), (text[:40], window)
+            assert got.words == min(masked.count(" ") + 1, language.MIN_WORDS)
+            letters = sum(map(str.isalpha, masked))
+            assert got.letters == min(letters, language.CONFIDENT_LETTERS)

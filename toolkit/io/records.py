@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import gzip
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, cast
@@ -69,13 +70,14 @@ def reject(
 
 # zero-width and other invisible format characters (ZWSP, ZWNJ, ZWJ, word joiner, BOM, soft hyphen,
 # bidirectional marks and isolates): a text of only these shows nothing
-_INVISIBLE = dict.fromkeys(
-    [0x00AD, 0x034F, 0x061C, 0x180E, *range(0x200B, 0x2010), *range(0x202A, 0x202F), *range(0x2060, 0x2070), 0xFEFF]
-)
+_INVISIBLE = "\u00ad\u034f\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff"
+# the first character that shows: found at once in any real text (translating a whole text to
+# drop the invisible ones cost a second per 10,000 news documents)
+_VISIBLE = re.compile(f"[^\\s{_INVISIBLE}]")
 
 
 def check_text(text: str, opts: ReaderOptions) -> tuple[str, str] | None:
-    if not text.strip() or not text.translate(_INVISIBLE).strip():
+    if not _VISIBLE.search(text):
         return "empty_text", "the text is empty or only white space and invisible characters"
     if len(text) > opts.max_chars:
         return "too_large", f"text has {len(text):,} characters, above --max-chars {opts.max_chars:,}"

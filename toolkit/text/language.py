@@ -42,7 +42,7 @@ _factory: Any = None
 class LangResult:
     lang: str
     prob: float
-    letters: int  # letters that the decision rests on (after masking)
+    letters: int  # letters the decision rests on, after masking (from evidence: counted up to CONFIDENT_LETTERS)
 
     def to_dict(self) -> dict[str, Any]:
         return {"lang": self.lang, "prob": round(self.prob, 4)}
@@ -70,7 +70,6 @@ _MASK = regex.compile(r"https?://\S+|www\.\S+|\S+@\S+\.\w+|" + _TOKENS)  # URLs 
 # Without "@", "://" or "www." the address alternatives cannot match, and trying them at
 # every word costs three quarters of the time: the same masking, four times faster.
 _MASK_PLAIN = regex.compile(_TOKENS)
-_NON_LETTER = regex.compile(r"[^\p{L}]+")
 
 
 def _mask_one(m: regex.Match[str]) -> str:
@@ -96,7 +95,7 @@ def mask_names(text: str) -> str:
 def _gate(text: str) -> tuple[str, int, bool]:
     """The masked text, its letter count, and whether that is enough to decide on."""
     masked = mask_names(text[: MAX_CHARS * 2])
-    letters = len(_NON_LETTER.sub("", masked))
+    letters = _letters(masked)
     return masked, letters, letters >= MIN_LETTERS and masked.count(" ") + 1 >= MIN_WORDS
 
 
@@ -161,6 +160,7 @@ class _Profiles:
         self.rows: dict[str, int] = {}
         self.grams: dict[str, int] = {}  # n-gram -> profile row (-1: none), as read from the table
         self.lock = threading.Lock()
+        self.packed_grams: tuple[Any, Any] | None = None
         self.matrix = np.zeros((4096, len(self.langs)), dtype=np.float32)
 
     def word_vectors(self, words: list[str]) -> Any:
@@ -175,8 +175,9 @@ class _Profiles:
         import numpy as np
 
         rows = self.rows
-        missing = [w for w in words if w not in rows]
-        if missing:
+        found = list(map(rows.get, words))
+        if None in found:
+            missing = [w for w, r in zip(words, found, strict=True) if r is None]
             if len(rows) + len(missing) > _WORD_CACHE:
                 rows.clear()  # full: start again, then every word of this call is missing
                 missing = list(words)
@@ -189,7 +190,8 @@ class _Profiles:
             self.matrix[start : start + len(missing)] = self._vectors(missing)
             for r, w in enumerate(missing, start):
                 rows[w] = r
-        return np.fromiter((rows[w] for w in words), dtype=np.intp, count=len(words))
+            found = list(map(rows.get, words))
+        return np.array(found, dtype=np.intp)
 
     def _gram_rows(self, word: str, out: list[int]) -> None:
         """Append the profile rows of a normalised word's 1–3-grams (langdetect's NGram rules)."""
@@ -211,21 +213,79 @@ class _Profiles:
                     out.append(i)
 
     def _vectors(self, words: list[str]) -> Any:
-        """Summed log-probabilities of each word's n-grams, one row a word, in one gather."""
+        """Summed log-probabilities of each word's n-grams (:meth:`_gram_rows`), one row a word.
+
+        The n-grams of all the words at once, as numpy arrays of code points packed 21 bits
+        each and looked up in the profile's n-grams packed alike: a Python loop per character
+        and a dictionary per n-gram cost 30 µs a new word, most of the warm-up of a run.
+        """
         import numpy as np
 
-        flat: list[int] = []
-        owner: list[int] = []
-        for k, word in enumerate(words):
-            before = len(flat)
-            self._gram_rows(word, flat)
-            owner += [k] * (len(flat) - before)
         out = np.zeros((len(words), len(self.langs)), dtype=np.float32)
-        if flat:
-            # add.at adds each word's rows one after another from zero: the same floats as a sum
-            # over them (reduceat would pair them differently)
-            np.add.at(out, owner, self.logp[flat])
+        padded = "".join(" " + w + " " for w in words)
+        cp = np.frombuffer(padded.encode("utf-32-le", "surrogatepass"), dtype="<u4").astype(np.int64)
+        size = np.array([len(w) + 2 for w in words], dtype=np.int64)
+        first = np.zeros(len(words), dtype=np.int64)
+        np.cumsum(size[:-1], out=first[1:])
+        owner = np.repeat(np.arange(len(words)), size)
+        k = np.arange(len(cp)) - first[owner]  # position in the padded word
+        uniq, inverse = np.unique(cp, return_inverse=True)
+        upper = np.array([chr(c).isupper() for c in uniq.tolist()], dtype=bool)[inverse]
+        prev_upper = np.zeros(len(cp), dtype=bool)
+        prev_upper[1:] = upper[:-1]
+        at = np.flatnonzero((k >= 1) & ~(upper & prev_upper))  # langdetect skips inside all-capital words
+        c0 = cp[at]
+        c1 = cp[at - 1]
+        c2 = cp[np.maximum(at - 2, 0)]
+        keys = np.stack([c0, (c1 << 21) | c0, (c2 << 42) | (c1 << 21) | c0], axis=1)
+        valid = np.stack([c0 != 32, np.ones(len(at), dtype=bool), k[at] >= 2], axis=1)
+        gram_keys, gram_rows = self._gram_keys()
+        flat_keys = keys[valid]  # row-major: by position, then 1-, 2-, 3-gram, as _gram_rows
+        flat_owner = np.broadcast_to(owner[at][:, None], valid.shape)[valid]
+        pos = np.minimum(np.searchsorted(gram_keys, flat_keys), len(gram_keys) - 1)
+        hit = gram_keys[pos] == flat_keys
+        _sum_rows(out, flat_owner[hit], self.logp, gram_rows[pos[hit]])
         return out
+
+    def _gram_keys(self) -> tuple[Any, Any]:
+        """The profile's n-grams packed as :meth:`_vectors` packs them (sorted) and their rows."""
+        import numpy as np
+
+        if self.packed_grams is None:
+            grams = [self.index.key(r) for r in range(len(self.index))]
+            keys = np.zeros(len(grams), dtype=np.int64)
+            for r, g in enumerate(grams):
+                key = 0
+                for ch in g:
+                    key = (key << 21) | ord(ch)
+                keys[r] = key
+            order = np.argsort(keys, kind="stable")
+            self.packed_grams = (keys[order], order)
+        return self.packed_grams
+
+
+def _sum_rows(out: Any, owner: Any, table: Any, rows: Any) -> None:
+    """``out[owner[i]] += table[rows[i]]`` in order: each output row the sum of its rows added one
+    after another from zero (reduceat would pair them differently, and the floats would differ)."""
+    import numpy as np
+
+    if len(rows) < 4096:
+        np.add.at(out, owner, table[rows])
+        return
+    # many rows: step j adds every output row's j-th input row at once (np.add.at, one row at a
+    # time, costs three times more); output rows ordered by their count, longest first, so
+    # those with a j-th row are a prefix
+    counts = np.bincount(owner, minlength=len(out))
+    order = np.argsort(-counts, kind="stable")
+    starts = np.zeros(len(out) + 1, dtype=np.int64)
+    np.cumsum(counts, out=starts[1:])
+    sorted_counts = counts[order]
+    acc = np.zeros((len(out), out.shape[1]), dtype=out.dtype)
+    by_owner = rows[np.argsort(owner, kind="stable")]
+    for j in range(int(sorted_counts[0])):
+        have = int(np.searchsorted(-sorted_counts, -j, side="left"))  # output rows with more than j
+        acc[:have] += table[by_owner[starts[order[:have]] + j]]
+    out[order] += acc
 
 
 _profiles: _Profiles | None = None
@@ -270,22 +330,63 @@ class Evidence:
         return LangResult(_get_profiles().langs[best], prob, self.letters)
 
 
+def _masked(text: str, max_chars: int) -> tuple[str, int, int]:
+    """``mask_names(text[: 2 * max_chars])`` as far as evidence reads it, with its letters and words.
+
+    Counts at or above CONFIDENT_LETTERS letters and MIN_WORDS words are capped there: no
+    decision tells them apart, also when evidence adds up. A text long enough is masked
+    from a prefix: masking looks only back, so every token but the prefix's last comes out
+    as in the whole, and when the tokens before it fill ``max_chars`` the n-grams are the
+    same (masking a third of what was masked, where the other two thirds were never read).
+    """
+    head = max_chars + max_chars // 4
+    if len(text) > head:
+        masked = mask_names(text[:head])
+        whole = masked.rfind(" ") >= max_chars and masked.count(" ") + 1 >= MIN_WORDS
+        if whole and _letters(masked) >= CONFIDENT_LETTERS:
+            return masked, CONFIDENT_LETTERS, MIN_WORDS
+    masked = mask_names(text[: max_chars * 2])
+    words = masked.count(" ") + 1 if masked else 0
+    return masked, _letters(masked), min(words, MIN_WORDS)
+
+
+def _letters(text: str) -> int:
+    """Letters in ``text`` (str.isalpha is \\p{L}), counted up to CONFIDENT_LETTERS."""
+    # most texts hold enough in their first few words: the rest need not be counted
+    head = sum(map(str.isalpha, text[: 4 * CONFIDENT_LETTERS]))
+    if head >= CONFIDENT_LETTERS or len(text) <= 4 * CONFIDENT_LETTERS:
+        return min(head, CONFIDENT_LETTERS)
+    return min(sum(map(str.isalpha, text)), CONFIDENT_LETTERS)
+
+
 def evidence(text: str, max_chars: int = MAX_CHARS) -> Evidence:
     """Exhaustive n-gram evidence for the first ``max_chars`` of ``text`` once names, digits and
     URLs are masked."""
+    return evidence_many([(text, max_chars)])[0]
+
+
+def evidence_many(texts: list[tuple[str, int]]) -> list[Evidence]:
+    """:func:`evidence` of each (text, max_chars); the vectors of their new words computed in one call."""
     import numpy as np
 
-    masked = mask_names(text[: max_chars * 2])
-    letters = len(_NON_LETTER.sub("", masked))
-    words = masked.count(" ") + 1 if masked else 0
     prof = _get_profiles()
-    norm = prof.vi(masked[:max_chars]).translate(prof.table)
-    counts = Counter(norm.split())  # counted in C, keys in first-seen order as before
-    if not counts:
-        return Evidence(None, letters, words)
-    vecs = prof.word_vectors(list(counts))
-    ll = np.asarray(list(counts.values()), dtype=np.float32) @ vecs
-    return Evidence(ll, letters, words)
+    parts = []
+    for text, max_chars in texts:
+        masked, letters, words = _masked(text, max_chars)
+        norm = prof.vi(masked[:max_chars]).translate(prof.table)
+        parts.append((Counter(norm.split()), letters, words))  # counted in C, keys in first-seen order
+    if len(parts) > 1:
+        every = list(dict.fromkeys(w for counts, _, _ in parts for w in counts))
+        if len(every) <= _WORD_CACHE // 2:
+            prof.word_vectors(every)  # the new ones computed together; the vectors are the same either way
+    out = []
+    for counts, letters, words in parts:
+        if not counts:
+            out.append(Evidence(None, letters, words))
+            continue
+        vecs = prof.word_vectors(list(counts))
+        out.append(Evidence(np.asarray(list(counts.values()), dtype=np.float32) @ vecs, letters, words))
+    return out
 
 
 def detect_fast(text: str) -> LangResult:
