@@ -1,6 +1,10 @@
 """One compiled pass over a batch's UTF-8 bytes: word tokens and what clustering needs of each.
 
-Compiled with numba (cached on disk after the first run). Per token: start and end
+Compiled once, ahead of time, into a small extension module in the per-user cache
+(numba's ``pycc``, at the first run; about five seconds): later processes load it without
+importing numba, whose import and cache loading cost two thirds of a second at every start.
+Where it cannot be built (no C compiler, a cache that cannot be written) numba compiles the
+same function at run time, as before. Per token: start and end
 offsets, a 64-bit hash of its lower-case bytes, its document and line, whether it is
 capitalised (and holds a lower-case letter) or written in a script without capitals, opens
 a sentence (the nearest non-space character before it is a sentence end, a line break or
@@ -11,11 +15,19 @@ chrome is recognised).
 
 from __future__ import annotations
 
+import importlib
+import importlib.machinery
+import importlib.util
+import platform
+import sys
+import tempfile
 import threading
+import warnings
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import numpy as np
-from numba import njit
 
 # byte classes
 SEP, WORD, BREAK, END, PUNCT = 0, 1, 2, 3, 4
@@ -51,17 +63,6 @@ def mark_tables() -> tuple[np.ndarray, np.ndarray]:
     return two, three
 
 
-@njit(cache=True, nogil=True)
-def _fmix64(h: np.uint64) -> np.uint64:  # pragma: no cover - compiled
-    h ^= h >> np.uint64(33)
-    h *= np.uint64(0xFF51AFD7ED558CCD)
-    h ^= h >> np.uint64(33)
-    h *= np.uint64(0xC4CEB9FE1A85EC53)
-    h ^= h >> np.uint64(33)
-    return h
-
-
-@njit(cache=True, nogil=True)
 def _scan(
     orig: np.ndarray,
     low: np.ndarray,
@@ -83,6 +84,15 @@ def _scan(
 
     ``orig`` and ``low`` hold at least two padding NULs after ``size``.
     """
+
+    def _fmix64(h: np.uint64) -> np.uint64:  # an inner function: compiled inline
+        h ^= h >> np.uint64(33)
+        h *= np.uint64(0xFF51AFD7ED558CCD)
+        h ^= h >> np.uint64(33)
+        h *= np.uint64(0xC4CEB9FE1A85EC53)
+        h ^= h >> np.uint64(33)
+        return h
+
     n = 0
     doc = 0
     line = 0
@@ -187,6 +197,77 @@ def _scan(
     return n, line
 
 
+# the kernel's argument types, for the ahead-of-time build (contiguous arrays)
+_SIGNATURE = (
+    "UniTuple(i8, 2)(u1[::1], u1[::1], i8, u1[::1], u1[::1], u1[::1], "
+    "i8[::1], i8[::1], u8[::1], i8[::1], i8[::1], u1[::1], i8[::1], u8[::1])"
+)
+_MODULE = "wirecheck_scan"
+_kernel: Callable[..., Any] | None = None
+_kernel_lock = threading.Lock()
+
+
+def _kernel_key() -> str:
+    """What the compiled module depends on: this file, the Python, numba and numpy, the machine."""
+    from importlib.metadata import version
+
+    source = Path(__file__).read_bytes()
+    return repr((source, sys.version, version("numba"), np.__version__, platform.machine()))
+
+
+def _build(path: Path) -> None:
+    """Compile :func:`_scan` ahead of time into the extension module at ``path``."""
+    from toolkit.text.tables import _store
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # numba marks pycc as pending deprecation
+        pycc: Any = importlib.import_module("numba.pycc")  # untyped
+
+        with tempfile.TemporaryDirectory() as tmp:
+            cc = pycc.CC(_MODULE)
+            cc.output_dir = tmp
+            cc.verbose = False
+            cc.export("scan", _SIGNATURE)(_scan)
+            cc.compile()
+            built = next(Path(tmp).glob(_MODULE + "*"))
+            _store(path, lambda fh: fh.write(built.read_bytes()))
+
+
+def _load_compiled() -> Callable[..., Any] | None:
+    """The ahead-of-time kernel from the cache, built there first when missing; None when it
+    cannot be built or loaded."""
+    from toolkit.text.tables import _path
+
+    path = _path("scan-kernel", _kernel_key(), importlib.machinery.EXTENSION_SUFFIXES[0])
+    try:
+        if not path.is_file():
+            _build(path)
+        spec = importlib.util.spec_from_file_location(_MODULE, path)
+        if spec is None or spec.loader is None:
+            return None
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        fn: Callable[..., Any] = module.scan
+        return fn
+    except Exception:  # no C compiler, no pycc, an unwritable cache: the run-time compiler below
+        return None
+
+
+def kernel() -> Callable[..., Any]:
+    """The compiled :func:`_scan`: ahead of time from the cache, else numba's run-time compiler."""
+    global _kernel
+    if _kernel is None:
+        with _kernel_lock:
+            if _kernel is None:
+                fn = _load_compiled()
+                if fn is None:
+                    from numba import njit
+
+                    fn = njit(cache=True, nogil=True)(_scan)
+                _kernel = fn
+    return _kernel
+
+
 _scratch = threading.local()
 
 
@@ -203,5 +284,5 @@ def scan(orig: np.ndarray, low: np.ndarray, size: int, tables: tuple[np.ndarray,
         cap = max(need, 1 << 16)
         types = (np.int64, np.int64, np.uint64, np.int64, np.int64, np.uint8, np.int64)
         bufs = _scratch.bufs = (*(np.empty(cap, dtype=t) for t in types), np.empty(2 * cap, dtype=np.uint64))
-    n, n_lines = _scan(orig, low, size, *tables, *bufs)
+    n, n_lines = kernel()(orig, low, size, *tables, *bufs)
     return (*(b[:n] for b in bufs[:-1]), bufs[-1][:n_lines])
