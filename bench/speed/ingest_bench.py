@@ -14,6 +14,7 @@ Run: .venv/bin/python -m bench.speed.ingest_bench [--docs 5000] [--index-docs 10
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import random
@@ -205,7 +206,11 @@ def main() -> None:
     docs, seen = (feed_corpus if args.corpus == "feed" else versions_corpus)(args.docs)
     src = OUT / "corpus.jsonl"
     src.write_text("".join(json.dumps(d, ensure_ascii=False) + "\n" for d in docs), encoding="utf-8")
-    master = OUT / f"index-{args.index_docs}-{args.corpus}-{args.docs}.db"
+    # named by the index scheme too: a cached index built with other shingling would be refused
+    from toolkit.config import RunConfig
+
+    scheme = hashlib.sha256(json.dumps(RunConfig().index_params(), sort_keys=True).encode()).hexdigest()[:10]
+    master = OUT / f"index-{args.index_docs}-{args.corpus}-{args.docs}-{scheme}.db"
     if not master.exists():
         took = build_index(master, args.index_docs, seen)
         print(f"index: {args.index_docs + len(seen):,} documents added in {took:.0f} s "
