@@ -110,12 +110,13 @@ LAZY = {
     "distributed": "optional extra: dask",
     "redis": "optional extra: redis",
     "feedparser": "optional extra: feeds",
+    "numba": "the run-time compiler, only when the clustering kernel's compiled module cannot be built",
 }
-# modules of the package that load numba (a third of a second): imported where a pair is aligned
-# or a batch clustered, so that scoring one text does not pay for them
+# modules of the package that load numba (a third of a second) or a compiled kernel: imported where
+# a pair is aligned or a batch clustered, so that scoring one text does not pay for them
 LAZY_MODULES = {
     "toolkit.align.dp": "the aligner's numba kernels",
-    "toolkit.dedup.cluster": "the clustering kernels (numba)",
+    "toolkit.dedup.cluster": "the clustering kernels (compiled ahead of time, or by numba)",
     "toolkit.dedup.steps": "the clustering steps, which load its kernels",
 }
 

@@ -24,10 +24,13 @@ import tempfile
 import threading
 import warnings
 from collections.abc import Callable
+from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+from toolkit.text.tables import _path, _store
 
 # byte classes
 SEP, WORD, BREAK, END, PUNCT = 0, 1, 2, 3, 4
@@ -209,16 +212,12 @@ _kernel_lock = threading.Lock()
 
 def _kernel_key() -> str:
     """What the compiled module depends on: this file, the Python, numba and numpy, the machine."""
-    from importlib.metadata import version
-
     source = Path(__file__).read_bytes()
     return repr((source, sys.version, version("numba"), np.__version__, platform.machine()))
 
 
 def _build(path: Path) -> None:
     """Compile :func:`_scan` ahead of time into the extension module at ``path``."""
-    from toolkit.text.tables import _store
-
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # numba marks pycc as pending deprecation
         pycc: Any = importlib.import_module("numba.pycc")  # untyped
@@ -236,8 +235,6 @@ def _build(path: Path) -> None:
 def _load_compiled() -> Callable[..., Any] | None:
     """The ahead-of-time kernel from the cache, built there first when missing; None when it
     cannot be built or loaded."""
-    from toolkit.text.tables import _path
-
     path = _path("scan-kernel", _kernel_key(), importlib.machinery.EXTENSION_SUFFIXES[0])
     try:
         if not path.is_file():
