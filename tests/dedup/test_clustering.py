@@ -472,3 +472,61 @@ def test_sentences_shared_only_by_one_storys_versions_are_never_chrome() -> None
     # without the story evidence, the old rule took them for chrome
     plain = set(chrome_lines([f.lines for f in feats], families, 3))
     assert {line_hash(s) for s in story} <= plain
+
+
+@pytest.mark.parametrize(
+    ("sparse", "coverage", "joined"),
+    [
+        (True, 0.8, True),  # few shared names, matching sentences: the sentences decide
+        (True, 0.1, False),  # few shared names, sentences that do not match
+        (True, None, False),  # few shared names, a language the embedder does not know: no evidence
+        (False, 0.8, True),  # containment of a script without capitals, matching sentences: sure
+        # partial, sentences unknown: waits for its clusters' support; two single documents' support
+        # is the pair itself (as before)
+        (False, None, True),
+    ],
+)
+def test_decisive_pairs_join_on_their_sentences(sparse: bool, coverage: float | None, joined: bool) -> None:
+    from toolkit.dedup.cluster import UnionFind, connect_stories
+    from toolkit.dedup.verify import Edge
+
+    cfg = DedupConfig()
+
+    def verify(pair: tuple[int, int]) -> Edge | None:
+        # a (0, 1) pair scored on a few names (sparse) or on one side's containment (partial)
+        return Edge(pair[0], pair[1], "cross_language", 0.3, {}, partial=not sparse, decisive=True, sparse=sparse)
+
+    def cover(edge: Edge) -> float | None:
+        if coverage is not None:
+            edge.scores["sentences"] = coverage
+        return coverage
+
+    uf = UnionFind(2)
+    edges = connect_stories({(0, 1)}, uf, verify, [0, 1], [100, 100], cfg, cover=cover)
+    assert (uf.find(0) == uf.find(1)) is joined
+    assert len(edges) == int(joined)
+
+
+def test_a_sparse_pair_without_matching_sentences_is_no_vote() -> None:
+    # clusters {0, 1} and {2, 3}: the weak pair 0-2 needs half of the four pairs between them to
+    # verify; 1-3 shares only a few names and its sentences do not match, so it must not count
+    from toolkit.dedup.cluster import UnionFind, connect_stories
+    from toolkit.dedup.verify import Edge
+
+    cfg = DedupConfig()
+
+    def verify(pair: tuple[int, int]) -> Edge | None:
+        if pair in ((0, 1), (2, 3)):
+            return Edge(*pair, "cross_language", 0.9, {})
+        if pair == (0, 2):
+            return Edge(0, 2, "cross_language", 0.2, {}, partial=True)
+        if pair == (1, 3):
+            return Edge(1, 3, "cross_language", 0.3, {}, decisive=True, sparse=True)
+        return None
+
+    for coverage, joined in ((0.0, False), (0.9, True)):
+        uf = UnionFind(4)
+        connect_stories({(0, 1), (2, 3), (0, 2)}, uf, verify, [0, 1, 2, 3], [100, 90, 80, 70], cfg,
+                        cover=lambda e, c=coverage: c)  # fmt: skip
+        assert uf.find(0) == uf.find(1) and uf.find(2) == uf.find(3)
+        assert (uf.find(0) == uf.find(2)) is joined

@@ -16,7 +16,7 @@ from toolkit.dedup.candidates import chrome_lines, exact_pairs, lsh_pairs, story
 from toolkit.dedup.features import features_batch
 from toolkit.dedup.minhash import signatures
 from toolkit.dedup.params import DedupConfig
-from toolkit.dedup.verify import Edge, Sentences, confirm, one_story, verify_copy, verify_pair
+from toolkit.dedup.verify import Edge, Sentences, confirm, one_story, sentence_coverage, verify_copy, verify_pair
 from toolkit.document import ClusterInfo, Document
 from toolkit.hashing import stable_hex
 from toolkit.index import Entry
@@ -99,6 +99,7 @@ def cluster_documents(docs: list[Document], config: DedupConfig | None = None) -
         words,
         cfg,
         lambda e: confirm(e, sentences),
+        lambda e: sentence_coverage(e, sentences),
     )
     edges = copy_edges + story_edges
     _assign(live, edges, uf)
@@ -132,12 +133,14 @@ def connect_stories(
     words: list[int],
     cfg: DedupConfig,
     confirm: Callable[[Edge], bool] = lambda e: True,
+    cover: Callable[[Edge], float | None] = lambda e: None,
 ) -> list[Edge]:
     """Join story pairs: sure pairs at once, the others only with the support of their clusters.
 
     ``verify`` scores a pair on its cheap evidence; ``confirm`` makes an edge below ``sure``
     pass its sentence check, run only where the edge would join two clusters (the embedding
-    of a pair whose versions are already together would change nothing).
+    of a pair whose versions are already together would change nothing); ``cover`` gives the
+    sentence coverage of a decisive edge (None where the embedder does not know a language).
 
     One pair just above the thresholds can chain two stories (two outlets' reports of one
     event share names, numbers and phrases). So a pair below ``cfg.sure`` joins two clusters
@@ -150,7 +153,12 @@ def connect_stories(
     def scored(a: int, b: int) -> Edge | None:
         key = (a, b) if a < b else (b, a)
         if key not in results:
-            results[key] = verify(key)
+            edge = verify(key)
+            if edge is not None and edge.sparse:
+                # too few shared names to count: an edge (and a vote) only if its sentences match
+                cov = cover(edge)
+                edge = edge if cov is not None and cov >= cfg.coverage_sparse else None
+            results[key] = edge
         return results[key]
 
     def check(a: int, b: int) -> Edge | None:
@@ -167,6 +175,13 @@ def connect_stories(
 
     def sure(pair: tuple[int, int]) -> Edge | None:
         edge = scored(*pair)
+        if edge is not None and edge.decisive:
+            # names that cannot tell stories apart well enough: sentences that match decide (a
+            # sure pair); else a partial pair waits for its clusters' support (below), and a
+            # sparse one, which shares too few names to count, is dropped
+            cov = edge.scores["sentences"] if edge.sparse else cover(edge)  # sparse: measured in scored()
+            if cov is not None and cov >= cfg.coverage_sparse:
+                return edge
         if edge is not None and (edge.score < cfg.sure or edge.partial) and edge.kind != "copy":
             weak.append(edge)  # decided below, once the sure pairs have formed the clusters
             return None

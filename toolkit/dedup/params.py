@@ -54,6 +54,13 @@ class DedupConfig:
     cross_language: float = 0.12
     same_language: float = 0.25
     min_shared_keys: int = 4
+    # Across languages, where one side names fewer than ``sparse_keys`` names and numbers (a
+    # brief, a report of few facts), ``sparse_shared`` shared keys make a candidate, decided by
+    # its sentences alone (``coverage_sparse``), as is a pair scored by containment (a script
+    # without capitals): their names cannot tell one story from another well enough
+    sparse_keys: int = 16
+    sparse_shared: int = 2
+    coverage_sparse: float = 0.35
     # Below ``sure``, a pair must also be confirmed by its sentences: sentences with a
     # mutual-best multilingual-embedding match >= ``match``, over the geometric mean of the
     # two sentence counts

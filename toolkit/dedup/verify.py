@@ -29,6 +29,11 @@ class Edge:
     # the sentence coverage this pair must still show (0: none): the embedding is computed only
     # when the pair would change a decision (cluster.connect_stories)
     owed: float = 0.0
+    # its sentences may decide it: with coverage >= coverage_sparse (where the embedder knows
+    # both languages) it joins as a sure pair; else a partial edge waits for its clusters'
+    # support as before and a sparse one (too few shared names to count) is dropped
+    decisive: bool = False
+    sparse: bool = False
 
 
 def common(ka: np.ndarray, kb: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -135,7 +140,9 @@ def verify_pair(
     shared = len(common(fa.xling, fb.xling)[0]) if len(fa.xling) and len(fb.xling) else 0
     xo = 0.0
     over = 0
-    if shared >= cfg.min_shared_keys:
+    # few names and numbers on one side: fewer shared keys make a candidate, for the sentences to decide
+    sparse = not same_lang and min(len(fa.xling), len(fb.xling)) < cfg.sparse_keys and shared < cfg.min_shared_keys
+    if shared >= cfg.min_shared_keys or (sparse and shared >= cfg.sparse_shared):
         # one side's keys are its names plus rarer vocabulary (a script without capitals): how
         # many of the other side's names and numbers it holds
         over = 0 if fa.caseless == fb.caseless else (2 if fa.caseless else 1)
@@ -156,10 +163,22 @@ def verify_pair(
         if score < cfg.cross_language:
             return None
     partial = not same_lang and over != 0
-    edge = Edge(i, j, kind, score, scores, partial, need if score < cfg.sure and cfg.semantic else 0.0)
+    if sparse and not cfg.semantic:
+        return None
+    owed = need if score < cfg.sure and cfg.semantic and not sparse else 0.0
+    edge = Edge(i, j, kind, score, scores, partial, owed, (partial or sparse) and cfg.semantic, sparse)
     if sentences is not None and not confirm(edge, sentences):
         return None
     return edge
+
+
+def sentence_coverage(edge: Edge, sentences: Sentences | None) -> float | None:
+    """The pair's sentence coverage (kept in its scores), or None where the embedder does not know
+    one of the two languages."""
+    if sentences is None or not sentences.knows(edge.a, edge.b):
+        return None
+    cov = edge.scores["sentences"] = round(sentences.coverage(edge.a, edge.b), 4)
+    return cov
 
 
 def confirm(edge: Edge, sentences: Sentences | None) -> bool:
