@@ -153,12 +153,7 @@ def connect_stories(
     def scored(a: int, b: int) -> Edge | None:
         key = (a, b) if a < b else (b, a)
         if key not in results:
-            edge = verify(key)
-            if edge is not None and edge.sparse:
-                # too few shared names to count: an edge (and a vote) only if its sentences match
-                cov = cover(edge)
-                edge = edge if cov is not None and cov >= cfg.coverage_sparse else None
-            results[key] = edge
+            results[key] = verify(key)
         return results[key]
 
     def check(a: int, b: int) -> Edge | None:
@@ -168,26 +163,50 @@ def connect_stories(
             return None
         key = (edge.a, edge.b)
         if key not in confirmed:
-            confirmed[key] = confirm(edge)
+            if edge.sparse:  # too few shared names to count: its sentences must match
+                cov = cover(edge)
+                confirmed[key] = cov is not None and cov >= cfg.coverage_sparse
+            else:
+                confirmed[key] = confirm(edge)
         return edge if confirmed[key] else None
 
     weak: list[Edge] = []
+    decisive: list[Edge] = []
 
     def sure(pair: tuple[int, int]) -> Edge | None:
         edge = scored(*pair)
         if edge is not None and edge.decisive:
-            # names that cannot tell stories apart well enough: sentences that match decide (a
-            # sure pair); else a partial pair waits for its clusters' support (below), and a
-            # sparse one, which shares too few names to count, is dropped
-            cov = edge.scores["sentences"] if edge.sparse else cover(edge)  # sparse: measured in scored()
-            if cov is not None and cov >= cfg.coverage_sparse:
-                return edge
+            decisive.append(edge)  # decided by its sentences, once the sure pairs have joined
+            return None
         if edge is not None and (edge.score < cfg.sure or edge.partial) and edge.kind != "copy":
             weak.append(edge)  # decided below, once the sure pairs have formed the clusters
             return None
         return edge
 
     edges = _connect(pairs, uf, sure)
+    # Names that cannot tell stories apart well enough: matching sentences decide (a sure pair).
+    # Best scored first, and at most ``sentence_tries`` failed checks a document, so that a
+    # document with many weak candidates is not embedded against all of them. Otherwise a
+    # partial pair waits for its clusters' support (below); a sparse one, which shares too few
+    # names to count, is dropped, and votes only if its sentences match.
+    tries: dict[int, int] = {}
+    for edge in sorted(decisive, key=lambda e: (-e.score, e.a, e.b)):
+        if uf.find(edge.a) == uf.find(edge.b):
+            continue
+        cov = None
+        if tries.get(edge.a, 0) < cfg.sentence_tries and tries.get(edge.b, 0) < cfg.sentence_tries:
+            cov = cover(edge)
+        if cov is not None and edge.sparse:
+            confirmed[edge.a, edge.b] = cov >= cfg.coverage_sparse
+        if cov is not None and cov >= cfg.coverage_sparse:
+            uf.union(edge.a, edge.b)
+            edges.append(edge)
+            continue
+        if cov is not None:
+            tries[edge.a] = tries.get(edge.a, 0) + 1
+            tries[edge.b] = tries.get(edge.b, 0) + 1
+        if not edge.sparse:
+            weak.append(edge)
     members: dict[int, list[int]] = {}
     for r in reps:
         members.setdefault(uf.find(r), []).append(r)
@@ -205,7 +224,7 @@ def connect_stories(
             e = scored(x, y)
             if e is None:
                 continue
-            done = confirmed.get((e.a, e.b), True if not e.owed else None)
+            done = confirmed.get((e.a, e.b), True if not e.owed and not e.sparse else None)
             if done is None:
                 open_.append((x, y))
             yes += done is True

@@ -61,6 +61,7 @@ class DedupConfig:
     sparse_keys: int = 16
     sparse_shared: int = 2
     coverage_sparse: float = 0.35
+    sentence_tries: int = 3  # failed sentence checks of such pairs a document may take
     # Below ``sure``, a pair must also be confirmed by its sentences: sentences with a
     # mutual-best multilingual-embedding match >= ``match``, over the geometric mean of the
     # two sentence counts
