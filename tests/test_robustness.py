@@ -79,6 +79,36 @@ def test_the_report_renders_any_text_and_spans_escaped(text: str, spans: list[tu
     assert "<script>x</script>" not in page and "<b>m</b>" not in page and "<title>" not in page.split("</title>", 1)[1]
 
 
+# news-like sentences with names, numbers, quotes and French typography, mixed with random text:
+# pure random text rarely aligns, and the pair checks run only on aligned sentences
+_news_bits = st.sampled_from([
+    "Recep Tayyip Erdogan a dit mercredi que « le régime » de Bachar al-Assad paiera.",
+    "Turkish President Recep Tayyip Ergodan said on Wednesday that the regime will pay.",
+    "3,6 millions de personnes vivent à Idleb, selon l'ONU.", "3.6 million people live in Idlib, the UN said.",
+    "Angela Merkel et Vladimir Poutine se sont parlé le 12 mars 2020.", "Merekl and Putin spoke on 12 March.",
+])  # fmt: skip
+_side = st.lists(st.one_of(_news_bits, st.text(max_size=120)), max_size=8).map(lambda parts: "\n\n".join(parts))
+
+
+@settings(derandomize=True, max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_side, _side, st.sampled_from([("fr", "en"), ("en", "en"), ("de", "fr"), ("und", "en")]))
+def test_compare_never_crashes_and_spans_hold(src: str, tgt: str, langs: tuple[str, str]) -> None:
+    from toolkit.compare.core import compare
+
+    res = compare(src, tgt, langs[0], langs[1])
+    texts = {"src": src, "tgt": tgt}
+    for side, f in res.findings:
+        text = texts[side]
+        assert 0 <= f.start <= f.end <= len(text)
+        assert text[f.start : f.end] == f.text
+    aligned = res.alignment.beads
+    n_src = len(res.src.sentences)
+    n_tgt = len(res.tgt.sentences)
+    # every sentence of each side is in exactly one bead
+    assert sorted(i for b in aligned for i in b.src) == list(range(n_src))
+    assert sorted(j for b in aligned for j in b.tgt) == list(range(n_tgt))
+
+
 def _timed(text: str) -> float:
     t0 = time.perf_counter()
     score_text(text, "en")
