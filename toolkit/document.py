@@ -124,6 +124,9 @@ class Document:
     features: Any = field(default=None, repr=False)  # dedup.features.Features: clustering's views
     copy_sig: Any = field(default=None, repr=False)  # np.ndarray: MinHash of the copy view (index)
     copy_size: int = field(default=0, repr=False)  # shingles behind copy_sig (0: too few to index)
+    # where the record was read (input and line): the index replays its decision to a re-run of
+    # the same input (a run killed after committing it), and calls it "known" anywhere else
+    origin: str | None = field(default=None, repr=False)
     body_words: int | None = field(default=None, repr=False)  # words outside page chrome
     # (other version's id, compare.core.Comparison, relation): written to comparisons.jsonl
     comparisons: list[Any] = field(default_factory=list, repr=False)

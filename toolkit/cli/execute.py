@@ -4,6 +4,7 @@ gates tallied, the summary printed. The commands (:mod:`toolkit.cli.runs`) only 
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import sys
@@ -92,7 +93,10 @@ def execute(job: Job) -> None:
     if job.fmt is OutFormat.dir and not job.dry_run:
         _claim(job.out, job.command, job.force)
     idx = _open_index(job) if job.index_spec else None
+    run_key = _run_key(sources)
     try:
+        if idx is not None and not job.dry_run:
+            idx.begin_run(run_key)
         params = {**job.config.params(), "command": job.command, "inputs": sources, "gates": gates.params()}
         if idx is not None:
             params["index"] = {"backend": idx.kind, **idx.stored}
@@ -115,6 +119,8 @@ def execute(job: Job) -> None:
                 tick()
             if job.fmt is OutFormat.dir and not job.dry_run:
                 write_json(job.out / "summary.json", {**summary.to_dict(), "gates": tally.to_dict()})
+        if idx is not None and not job.dry_run:
+            idx.end_run(run_key)  # finished: these inputs read again are re-deliveries ("known")
     except (InputError, SchedulerUnreachable, IndexUnavailable) as exc:
         # an index that fails mid-run (Redis gone, a damaged page) is an index error: exit 2
         raise fail(str(exc)) from None
@@ -157,6 +163,12 @@ def _claim(out: Path, command: str, force: bool) -> None:
     if before is not None and before != command:
         raise fail(f"{out}/ holds the results of 'wirecheck {before}': write elsewhere with --out DIR, or replace "
                    "them with --force")  # fmt: skip
+
+
+def _run_key(sources: list[str]) -> str:
+    """The inputs of a run, named as the index remembers them (absolute paths; ``-`` for stdin)."""
+    names = [s if s == "-" else str(Path(s).resolve()) for s in sources]
+    return hashlib.sha256("\0".join(names).encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def _open_index(job: Job) -> Any:

@@ -296,7 +296,7 @@ def check_index(
     when = time.time() if added is None else added
     entries = [
         Entry(d.id, d.cluster.id if d.cluster else d.id, d.cluster.canonical if d.cluster else True,
-              d.copy_sig, d.copy_size, when)
+              d.copy_sig, d.copy_size, when, origin=d.origin or "")
         for d in live
     ]  # fmt: skip
     bands, rows = int(index.stored["bands"]), int(index.stored["rows"])

@@ -37,6 +37,7 @@ class Entry:
     size: int  # copy shingles (0: too short to match anything)
     added: float = 0.0
     of: str = ""  # decided: the story's first document (itself when new)
+    origin: str = ""  # where the record was read (Document.origin); "" when unknown
 
 
 @dataclass(slots=True)
@@ -54,6 +55,10 @@ class Status:
     score: float | None = None
     matched: str | None = None  # the indexed document it matched
     reused: bool = False  # its id is in the index for another text: decided on its text, not stored
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Status:
+        return cls(d["status"], d["of"], d.get("score"), d.get("matched", d["of"]), bool(d.get("id_reused")))
 
     def to_dict(self) -> dict[str, Any]:
         d: dict[str, Any] = {"status": self.status, "of": self.of}
@@ -118,7 +123,11 @@ def same_text(e: Entry, sig: np.ndarray, size: int, threshold: float) -> bool:
 
 
 def decide(
-    entries: list[Entry], matches: dict[str, list[Match]], known: dict[str, str], reused: frozenset[str] = frozenset()
+    entries: list[Entry],
+    matches: dict[str, list[Match]],
+    known: dict[str, str],
+    reused: frozenset[str] = frozenset(),
+    replay: dict[str, Status] | None = None,
 ) -> dict[str, Status]:
     """Each entry's status from its earlier matches in the index, story cluster by story cluster.
 
@@ -127,14 +136,16 @@ def decide(
     the others are its duplicates. Ids already in the index are ``known`` (an earlier run,
     or a run that was killed, processed them) and keep what was decided then; an id in
     ``reused`` is in the index for another text, so it is decided on its text like a new one
-    (and flagged).
+    (and flagged). A known id read from the same place as when it was stored (``replay``: a
+    re-run of the input of a run killed after committing it) gets the decision made then, so
+    the re-run's records are those of a run that was never interrupted.
     """
     out: dict[str, Status] = {}
     groups: dict[str, list[Entry]] = {}
     for e in entries:
         if e.id in known:
             of = known[e.id]
-            out[e.id] = Status(KNOWN, of)
+            out[e.id] = (replay or {}).get(e.id) or Status(KNOWN, of)
             continue
         groups.setdefault(e.group, []).append(e)
     for members in groups.values():

@@ -72,6 +72,7 @@ class RedisIndex:
         if raw is None:
             raise IndexUnavailable(f"{_safe(url)}: no wirecheck index under basename {self.basename!r}")
         self.stored = json.loads(raw)
+        self.replaying = False  # set by begin_run: the last run of these inputs was killed
         if params:
             check_params(self.stored, params, f"index {_safe(url)} (basename {self.basename!r})")
         self._lsh: Any = None
@@ -117,6 +118,7 @@ class RedisIndex:
         threshold = float(self.stored.get("copy_containment", 0.7))
         known: dict[str, str] = {}
         reused: set[str] = set()
+        replay: dict[str, Status] = {}  # decisions to give again to a re-run of the same input
         for e, v in zip(entries, raw, strict=True):
             if v is None:
                 continue
@@ -124,11 +126,13 @@ class RedisIndex:
             sig = np.frombuffer(base64.b64decode(d["sig"]), dtype="<u4")
             if same_text(e, sig, int(d["size"]), threshold):
                 known[e.id] = d["of"]
+                if self.replaying and d.get("origin") and d["origin"] == e.origin and "decision" in d:
+                    replay[e.id] = Status.from_dict(d["decision"])
             else:
                 reused.add(e.id)  # decided on its text, compared with everything stored; not stored
         fresh = [e for e in entries if e.id not in known]
         if not fresh:
-            return decide(entries, {}, known)
+            return decide(entries, {}, known, replay=replay)
         stored = [e for e in fresh if e.id not in reused]
         indexable = [e for e in fresh if e.size]
         seqs = {e.id: 2**62 for e in fresh}  # a dry run's and a reused id's: after every stored entry
@@ -166,20 +170,23 @@ class RedisIndex:
                 Match(d["seq"], c, d["of"], round(float(s), 4)) for (c, d), s in zip(recs, score, strict=True)
                 if s >= threshold
             ]  # fmt: skip
-        status = decide(entries, matches, known, frozenset(reused))
+        status = decide(entries, matches, known, frozenset(reused), replay)
         if dry_run:
             return status
+        # each stored record again, with its story and what was decided (for a re-run to replay)
         pipe = r.pipeline(transaction=False)
         for e in stored:
-            if e.of != e.id:
-                pipe.hset(self.k_docs, e.id, self._record(e, seqs[e.id], e.of))
+            pipe.hset(self.k_docs, e.id, self._record(e, seqs[e.id], e.of, status[e.id]))
         pipe.execute()
         return status
 
     @staticmethod
-    def _record(e: Entry, seq: int, of: str) -> str:
+    def _record(e: Entry, seq: int, of: str, decision: Status | None = None) -> str:
         sig = base64.b64encode(e.sig.astype("<u4").tobytes()).decode("ascii")
-        return json.dumps({"seq": seq, "of": of, "added": e.added, "size": e.size, "sig": sig})
+        rec: dict[str, Any] = {"seq": seq, "of": of, "added": e.added, "size": e.size, "sig": sig}
+        if decision is not None:
+            rec["origin"], rec["decision"] = e.origin, decision.to_dict()
+        return json.dumps(rec)
 
     def stats(self) -> dict[str, Any]:
         n = int(self.r.hlen(self.k_docs))
@@ -211,6 +218,24 @@ class RedisIndex:
             keys += list(self.r.scan_iter(match=pattern, count=1000))
         for start in range(0, len(keys), 1000):
             self.r.delete(*keys[start : start + 1000])
+
+    def begin_run(self, key: str) -> bool:
+        """Mark a run of the inputs ``key`` under way; True when the last one never finished."""
+        import redis
+
+        try:
+            self.replaying = not self.r.sadd(f"{self.basename}:runs", key)
+        except redis.exceptions.RedisError as exc:
+            raise IndexUnavailable(f"{_safe(self.url)}: Redis failed ({exc})") from None
+        return self.replaying
+
+    def end_run(self, key: str) -> None:
+        import redis
+
+        try:
+            self.r.srem(f"{self.basename}:runs", key)
+        except redis.exceptions.RedisError as exc:
+            raise IndexUnavailable(f"{_safe(self.url)}: Redis failed ({exc})") from None
 
     def close(self) -> None:
         self.r.close()

@@ -41,7 +41,14 @@ CREATE TABLE IF NOT EXISTS docs (
 CREATE INDEX IF NOT EXISTS docs_added ON docs (added);
 CREATE TABLE IF NOT EXISTS bands (key INTEGER NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY (key, seq)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS recent (key INTEGER NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY (key, seq)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS decisions (id TEXT PRIMARY KEY, origin TEXT NOT NULL, status TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS runs (key TEXT PRIMARY KEY) WITHOUT ROWID;
 """
+# ``decisions``: what was decided for each stored record and where it was read; ``runs``: the
+# inputs of the runs under way. A run of inputs whose last run never finished (killed) gets the
+# stored decisions of the records it reads from the same places again, so its records are those
+# of a run that was never interrupted; any other record already indexed is "known" (an index made
+# before these tables has no decisions: its records come back as "known", as they did).
 # Band keys live in B-trees ordered by key: one tree per insert instead of the three a rowid
 # table with a key index and a seq index needed (files made that way still open and work).
 # Eviction finds an entry's keys again from its stored signature.
@@ -95,6 +102,7 @@ class SqliteIndex:
             self.db.execute("INSERT OR IGNORE INTO meta VALUES ('params', ?)", (json.dumps(params, sort_keys=True),))
             row = self.db.execute("SELECT value FROM meta WHERE key = 'params'").fetchone()
         self.stored = json.loads(row[0])
+        self.replaying = False
         if params:
             check_params(self.stored, params, f"index {self.path}")
 
@@ -123,16 +131,22 @@ class SqliteIndex:
             threshold = float(self.stored.get("copy_containment", 0.7))
             known: dict[str, str] = {}
             reused: set[str] = set()
+            replay: dict[str, Status] = {}
             for start in range(0, len(ids), 500):
                 part = ids[start : start + 500]
-                q = f"SELECT id, of, size, sig FROM docs WHERE id IN ({','.join('?' * len(part))})"
+                marks = ",".join("?" * len(part))
+                q = f"SELECT id, of, size, sig FROM docs WHERE id IN ({marks})"
                 for did, of, size, sig in db.execute(q, part):
                     if same_text(by_id[did], np.frombuffer(sig, dtype="<u4"), int(size), threshold):
                         known[did] = of
                     else:
                         reused.add(did)
+                q = f"SELECT id, origin, status FROM decisions WHERE id IN ({marks})"
+                for did, origin, stored in db.execute(q, part) if self.replaying else ():
+                    if did in known and origin and origin == by_id[did].origin:
+                        replay[did] = Status.from_dict(json.loads(stored))
             matches = self._matches(entries, keys, known)
-            status = decide(entries, matches, known, frozenset(reused))
+            status = decide(entries, matches, known, frozenset(reused), replay)
             rows: list[tuple[int, int]] = []
             for k, e in enumerate(entries):
                 if e.id in known or e.id in reused:
@@ -140,6 +154,10 @@ class SqliteIndex:
                 cur = db.execute(
                     "INSERT INTO docs (id, of, added, size, sig) VALUES (?, ?, ?, ?, ?)",
                     (e.id, e.of, e.added, e.size, e.sig.astype("<u4").tobytes()),
+                )
+                db.execute(
+                    "INSERT OR REPLACE INTO decisions VALUES (?, ?, ?)",
+                    (e.id, e.origin, json.dumps(status[e.id].to_dict(), sort_keys=True)),
                 )
                 if e.size:
                     seq = int(cur.lastrowid or 0)
@@ -201,10 +219,11 @@ class SqliteIndex:
             self.db.execute("BEGIN IMMEDIATE")
             try:
                 old = self.db.execute(
-                    "SELECT seq, size, sig FROM docs WHERE added < ? LIMIT ?", (before, batch)
+                    "SELECT seq, size, sig, id FROM docs WHERE added < ? LIMIT ?", (before, batch)
                 ).fetchall()
                 seqs = [r[0] for r in old]
-                signed = [(seq, sig) for seq, size, sig in old if size]
+                self.db.executemany("DELETE FROM decisions WHERE id = ?", [(r[3],) for r in old])
+                signed = [(seq, sig) for seq, size, sig, _ in old if size]
                 if signed:
                     rows = list(self._band_rows(signed))
                     for table in _LEVELS:
@@ -234,6 +253,15 @@ class SqliteIndex:
         self.close()
         for suffix in ("", "-wal", "-shm"):
             Path(str(self.path) + suffix).unlink(missing_ok=True)
+
+    def begin_run(self, key: str) -> bool:
+        """Mark a run of the inputs ``key`` under way; True when the last one never finished."""
+        self.replaying = self.db.execute("SELECT 1 FROM runs WHERE key = ?", (key,)).fetchone() is not None
+        self.db.execute("INSERT OR IGNORE INTO runs VALUES (?)", (key,))
+        return self.replaying
+
+    def end_run(self, key: str) -> None:
+        self.db.execute("DELETE FROM runs WHERE key = ?", (key,))
 
     def close(self) -> None:
         with contextlib.suppress(sqlite3.Error):

@@ -99,7 +99,7 @@ def read_text_files(files: list[Path], root: Path, opts: ReaderOptions, ids: Ids
         if bad:
             yield reject(ids, bad[0], bad[1], str(path), None, record=record, base_id=rel)
             continue
-        yield Document(id=ids(rel), text=text, record=record, title=record["title"], source=source)
+        yield Document(id=ids(rel), text=text, record=record, title=record["title"], source=source, origin=str(path))
 
 
 def decode_text(data: bytes) -> tuple[str | None, str]:

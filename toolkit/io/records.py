@@ -113,6 +113,7 @@ def from_record(obj: dict[str, Any], source: str, lineno: int | None, opts: Read
         source=_str_or_none(obj.get(opts.source_key)),
         url=_str_or_none(obj.get(opts.url_key)),
         published=_str_or_none(obj.get(opts.published_key)),
+        origin=f"{source}:{lineno}",
     )
 
 
