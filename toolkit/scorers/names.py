@@ -77,47 +77,68 @@ def score(ctx: Context) -> list[Finding]:
     return out
 
 
+_LONG = 40  # longer words are no names: compared with each other directly, without deletion keys
+
+
+def _close_pairs(names: list[str]) -> list[tuple[str, str]]:
+    """The pairs (a < b) of ``names`` (sorted) with one first letter, lengths at most two apart and
+    case-folded forms that can be within two edits (two strings within k insertions, deletions,
+    substitutions or transpositions share a form with at most k letters deleted from each), in
+    the order of a double loop over the sorted names. Comparing every pair of a first letter was
+    quadratic in the story's distinct capitalised words."""
+    keyed: dict[tuple[str, str], list[str]] = {}
+    long = []
+    for w in names:
+        cf = w.casefold()
+        if len(cf) > _LONG - 3:  # beside the longest, only each other can be two edits away
+            long.append(w)
+        if len(cf) > _LONG:
+            continue
+        forms = {cf}
+        # a pair with a word under six letters may be one edit apart (_story_variants): one
+        # deletion suffices there, and its shorter forms would be shared by most short words
+        for _ in range(2 if len(cf) >= 6 else 1):
+            forms |= {f[:k] + f[k + 1 :] for f in forms for k in range(len(f))}
+        for f in forms:
+            keyed.setdefault((w[0], f), []).append(w)
+    pairs = {(a, b) for group in keyed.values() for i, a in enumerate(group) for b in group[i + 1 :]}
+    pairs |= {(a, b) for i, a in enumerate(long) for b in long[i + 1 :]}
+    return sorted((a, b) for a, b in pairs if a[0] == b[0] and abs(len(a) - len(b)) <= 2)
+
+
 def _story_variants(ctx: Context) -> list[Finding]:
     caps = Counter(t.base for t in ctx.tokens if t.capitalised and len(t.base) >= 4 and not t.text.isupper())
     own = set(caps)
     if ctx.story is not None:
         # the story's counts include this document's own
         caps = Counter({**caps, **{w: c for w, c in ctx.story.words.items() if len(w) >= 4 and not w.isupper()}})
-    names = sorted(caps)
-    by_first: dict[str, list[str]] = {}
-    for w in names:
-        by_first.setdefault(w[0], []).append(w)
     verdict: dict[str, tuple[str, str]] = {}  # variant -> (preferred spelling, code)
-    for group in by_first.values():
-        for i, a in enumerate(group):
-            for b in group[i + 1 :]:
-                if abs(len(a) - len(b)) > 2:
-                    continue
-                limit = 2 if min(len(a), len(b)) >= 6 else 1
-                if damerau(a.casefold(), b.casefold()) > limit:
-                    continue
-                za, zb = zipf(a.casefold(), ctx.lang), zipf(b.casefold(), ctx.lang)
-                if (za >= COMMON and zb >= COMMON) or a.startswith(b) or b.startswith(a):
-                    continue  # two words (Iran / Iraq) or one word's forms (Syria / Syrian / Syrians)
-                if za >= RARE and zb >= RARE:
-                    # two established spellings of one name (Dmitri / Dmitry): the story should pick one
-                    good, bad = (a, b) if (za, caps[a]) > (zb, caps[b]) else (b, a)
-                    verdict.setdefault(bad, (good, "name.variant"))
-                    continue
-                # the spelling the lists know wins; then the one the story uses more
-                if abs(za - zb) >= 1.5:
-                    good, bad = (a, b) if za > zb else (b, a)
-                    if zipf(bad.casefold(), ctx.lang) >= RARE:
-                        continue  # both are established spellings (Dmitri / Dmitry)
-                    if caps[bad] > caps[good]:
-                        continue  # the story's usual spelling is no slip: a rarer name (Wayde beside Wade)
-                    verdict.setdefault(bad, (good, "name.misspelling"))
-                elif caps[a] != caps[b]:
-                    good, bad = (a, b) if caps[a] > caps[b] else (b, a)
-                    verdict.setdefault(bad, (good, "name.inconsistent"))
-                else:
-                    verdict.setdefault(a, (b, "name.inconsistent"))
-                    verdict.setdefault(b, (a, "name.inconsistent"))
+    for a, b in _close_pairs(sorted(caps)):
+        limit = 2 if min(len(a), len(b)) >= 6 else 1
+        if damerau(a.casefold(), b.casefold()) > limit:
+            continue
+        za, zb = zipf(a.casefold(), ctx.lang), zipf(b.casefold(), ctx.lang)
+        if (za >= COMMON and zb >= COMMON) or a.startswith(b) or b.startswith(a):
+            continue  # two words (Iran / Iraq) or one word's forms (Syria / Syrian / Syrians)
+        if za >= RARE and zb >= RARE:
+            # two established spellings of one name (Dmitri / Dmitry): the story should pick one
+            good, bad = (a, b) if (za, caps[a]) > (zb, caps[b]) else (b, a)
+            verdict.setdefault(bad, (good, "name.variant"))
+            continue
+        # the spelling the lists know wins; then the one the story uses more
+        if abs(za - zb) >= 1.5:
+            good, bad = (a, b) if za > zb else (b, a)
+            if zipf(bad.casefold(), ctx.lang) >= RARE:
+                continue  # both are established spellings (Dmitri / Dmitry)
+            if caps[bad] > caps[good]:
+                continue  # the story's usual spelling is no slip: a rarer name (Wayde beside Wade)
+            verdict.setdefault(bad, (good, "name.misspelling"))
+        elif caps[a] != caps[b]:
+            good, bad = (a, b) if caps[a] > caps[b] else (b, a)
+            verdict.setdefault(bad, (good, "name.inconsistent"))
+        else:
+            verdict.setdefault(a, (b, "name.inconsistent"))
+            verdict.setdefault(b, (a, "name.inconsistent"))
     out = []
     for t in ctx.tokens:
         v = verdict.get(t.base)
