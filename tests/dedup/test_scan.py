@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 import sys
+import sysconfig
 from pathlib import Path
 
 import numpy as np
@@ -25,7 +26,10 @@ TEXTS = [p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))] + [
 
 # the ahead-of-time build needs a C compiler (numba's pycc drives it); without one the run-time
 # compiler is used, which the other tests cover
-needs_compiler = pytest.mark.skipif(shutil.which("cc") is None, reason="no C compiler")
+needs_compiler = pytest.mark.skipif(
+    shutil.which("cc") is None or not (Path(sysconfig.get_paths()["include"]) / "Python.h").is_file(),
+    reason="no C compiler or no Python headers",
+)
 
 
 def _scan_with(fn: object) -> list[np.ndarray]:
