@@ -5,7 +5,8 @@ Keys (all under one fixed basename, ``wirecheck`` unless the URL says ``?basenam
 datasketch's band tables (``<basename>_bucket_…``, ``<basename>_keys``), and ours:
 ``<basename>:params`` (what the index is bound to), ``<basename>:docs`` (a hash: id →
 sequence number, story, size, signature), ``<basename>:added`` (a sorted set by time, for
-eviction) and ``<basename>:seq`` (a counter). Keys are bytes and never pickled: nothing read
+eviction), ``<basename>:seq`` (a counter) and ``<basename>:runs`` (the inputs of runs under way,
+whose records a killed run's re-run gets back as decided). Keys are bytes and never pickled: nothing read
 back from a shared server is unpickled.
 
 Two workers may add the same story at the same moment. A batch's look-up and insertion run
@@ -63,6 +64,7 @@ class RedisIndex:
         self.r: Any = redis.Redis(**self.conn_args, socket_connect_timeout=5)
         b = self.basename
         self.k_params, self.k_docs, self.k_added, self.k_seq = f"{b}:params", f"{b}:docs", f"{b}:added", f"{b}:seq"
+        self.k_runs = f"{b}:runs"
         try:
             if create and params:
                 self.r.set(self.k_params, json.dumps(params, sort_keys=True), nx=True)
@@ -156,7 +158,6 @@ class RedisIndex:
             cands[e.id] = sorted({c.decode() for c in found} - batch)
         wanted = sorted({c for v in cands.values() for c in v})
         info = dict(zip(wanted, r.hmget(self.k_docs, wanted), strict=True)) if wanted else {}
-        threshold = float(self.stored.get("copy_containment", 0.7))
         matches: dict[str, list[Match]] = {}
         for e in indexable:
             recs = [(c, json.loads(info[c])) for c in cands[e.id] if info.get(c) is not None]
@@ -213,7 +214,7 @@ class RedisIndex:
             total += len(old)
 
     def drop(self) -> None:
-        keys = [self.k_params, self.k_docs, self.k_added, self.k_seq]
+        keys = [self.k_params, self.k_docs, self.k_added, self.k_seq, self.k_runs]
         for pattern in (f"{self.basename}_bucket_*", f"{self.basename}_keys*"):
             keys += list(self.r.scan_iter(match=pattern, count=1000))
         for start in range(0, len(keys), 1000):
@@ -224,7 +225,7 @@ class RedisIndex:
         import redis
 
         try:
-            self.replaying = not self.r.sadd(f"{self.basename}:runs", key)
+            self.replaying = not self.r.sadd(self.k_runs, key)
         except redis.exceptions.RedisError as exc:
             raise IndexUnavailable(f"{_safe(self.url)}: Redis failed ({exc})") from None
         return self.replaying
@@ -233,7 +234,7 @@ class RedisIndex:
         import redis
 
         try:
-            self.r.srem(f"{self.basename}:runs", key)
+            self.r.srem(self.k_runs, key)
         except redis.exceptions.RedisError as exc:
             raise IndexUnavailable(f"{_safe(self.url)}: Redis failed ({exc})") from None
 
