@@ -67,15 +67,33 @@ TRICKY_WORDS = ["a", "x" * 40, "ÉTÉ", "Été", "ABCdEF", "дом", "МОСКВ
 TRICKY_WORDS += ["\U0001f600x"]
 
 
+def _gram_rows(prof: object, word: str) -> list[int]:
+    """The profile rows of a normalised word's 1–3-grams, by langdetect's NGram rules, one
+    character at a time: the definition the vectorised n-grams must match."""
+    out = []
+    padded = " " + word + " "
+    for k in range(1, len(padded)):
+        if padded[k].isupper() and padded[k - 1].isupper():
+            continue  # langdetect skips n-grams inside all-capital words
+        for n in (1, 2, 3):
+            if k - n + 1 < 0:
+                break
+            gram = padded[k - n + 1 : k + 1]
+            if gram == " ":
+                continue
+            row = prof.index.row(gram)  # type: ignore[attr-defined]
+            if row >= 0:
+                out.append(row)
+    return out
+
+
 def _reference_vectors(prof: object, words: list[str]) -> object:
     """Each word's n-gram rows (the per-character definition) summed one after another from zero."""
     import numpy as np
 
     out = np.zeros((len(words), len(prof.langs)), dtype=np.float32)  # type: ignore[attr-defined]
     for k, word in enumerate(words):
-        rows: list[int] = []
-        prof._gram_rows(word, rows)  # type: ignore[attr-defined]
-        for r in rows:
+        for r in _gram_rows(prof, word):
             out[k] += prof.logp[r]  # type: ignore[attr-defined]
     return out
 

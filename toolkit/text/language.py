@@ -158,10 +158,14 @@ class _Profiles:
         self.zero = np.zeros(len(self.langs), dtype=np.float32)
         # word vectors, one row each, looked up by word: a gather instead of stacking arrays
         self.rows: dict[str, int] = {}
-        self.grams: dict[str, int] = {}  # n-gram -> profile row (-1: none), as read from the table
         self.lock = threading.Lock()
         self.packed_grams: tuple[Any, Any] | None = None
         self.matrix = np.zeros((4096, len(self.langs)), dtype=np.float32)
+
+    def warm(self, words: list[str]) -> None:
+        """Compute and keep the vectors of those of ``words`` that are missing, together."""
+        with self.lock:
+            self._word_rows(words)
 
     def word_vectors(self, words: list[str]) -> Any:
         """The vectors of ``words``, one row each (computed and kept when missing)."""
@@ -193,31 +197,15 @@ class _Profiles:
             found = list(map(rows.get, words))
         return np.array(found, dtype=np.intp)
 
-    def _gram_rows(self, word: str, out: list[int]) -> None:
-        """Append the profile rows of a normalised word's 1–3-grams (langdetect's NGram rules)."""
-        grams = self.grams
-        padded = " " + word + " "
-        for k in range(1, len(padded)):
-            if padded[k].isupper() and padded[k - 1].isupper():
-                continue  # langdetect skips n-grams inside all-capital words
-            for n in (1, 2, 3):
-                if k - n + 1 < 0:
-                    break
-                gram = padded[k - n + 1 : k + 1]
-                if gram == " ":
-                    continue
-                i = grams.get(gram)
-                if i is None:
-                    i = grams[gram] = self.index.row(gram)  # grams repeat: the table is read once each
-                if i >= 0:
-                    out.append(i)
-
     def _vectors(self, words: list[str]) -> Any:
-        """Summed log-probabilities of each word's n-grams (:meth:`_gram_rows`), one row a word.
+        """Summed log-probabilities of each word's n-grams, one row a word.
 
-        The n-grams of all the words at once, as numpy arrays of code points packed 21 bits
-        each and looked up in the profile's n-grams packed alike: a Python loop per character
-        and a dictionary per n-gram cost 30 µs a new word, most of the warm-up of a run.
+        langdetect's NGram rules: the 1–3-grams ending at each character of `` word `` (the word
+        padded with a space each side), the lone space left out and none ending inside an
+        all-capital run, in that order. Built for all the words at once, as numpy arrays of code
+        points packed 21 bits each and looked up in the profile's n-grams packed alike: a Python
+        loop per character and a dictionary per n-gram cost 30 µs a new word, most of the
+        warm-up of a run (tests/text/test_language.py keeps that loop as the definition).
         """
         import numpy as np
 
@@ -240,7 +228,7 @@ class _Profiles:
         keys = np.stack([c0, (c1 << 21) | c0, (c2 << 42) | (c1 << 21) | c0], axis=1)
         valid = np.stack([c0 != 32, np.ones(len(at), dtype=bool), k[at] >= 2], axis=1)
         gram_keys, gram_rows = self._gram_keys()
-        flat_keys = keys[valid]  # row-major: by position, then 1-, 2-, 3-gram, as _gram_rows
+        flat_keys = keys[valid]  # row-major: by position, then 1-, 2-, 3-gram
         flat_owner = np.broadcast_to(owner[at][:, None], valid.shape)[valid]
         pos = np.minimum(np.searchsorted(gram_keys, flat_keys), len(gram_keys) - 1)
         hit = gram_keys[pos] == flat_keys
@@ -378,7 +366,7 @@ def evidence_many(texts: list[tuple[str, int]]) -> list[Evidence]:
     if len(parts) > 1:
         every = list(dict.fromkeys(w for counts, _, _ in parts for w in counts))
         if len(every) <= _WORD_CACHE // 2:
-            prof.word_vectors(every)  # the new ones computed together; the vectors are the same either way
+            prof.warm(every)  # the new ones computed together; the vectors are the same either way
     out = []
     for counts, letters, words in parts:
         if not counts:
