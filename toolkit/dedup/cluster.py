@@ -156,6 +156,12 @@ def connect_stories(
             results[key] = verify(key)
         return results[key]
 
+    def sentences_match(edge: Edge) -> bool | None:
+        """Whether a decisive edge's sentences cover enough of each other (None: not measured,
+        the embedder does not know one of the languages)."""
+        cov = cover(edge)
+        return None if cov is None else cov >= cfg.coverage_sparse
+
     def check(a: int, b: int) -> Edge | None:
         """The pair's edge once it has passed its sentence check, else None."""
         edge = scored(a, b)
@@ -164,8 +170,7 @@ def connect_stories(
         key = (edge.a, edge.b)
         if key not in confirmed:
             if edge.sparse:  # too few shared names to count: its sentences must match
-                cov = cover(edge)
-                confirmed[key] = cov is not None and cov >= cfg.coverage_sparse
+                confirmed[key] = sentences_match(edge) is True
             else:
                 confirmed[key] = confirm(edge)
         return edge if confirmed[key] else None
@@ -193,16 +198,16 @@ def connect_stories(
     for edge in sorted(decisive, key=lambda e: (-e.score, e.a, e.b)):
         if uf.find(edge.a) == uf.find(edge.b):
             continue
-        cov = None
+        match = None
         if tries.get(edge.a, 0) < cfg.sentence_tries and tries.get(edge.b, 0) < cfg.sentence_tries:
-            cov = cover(edge)
-        if cov is not None and edge.sparse:
-            confirmed[edge.a, edge.b] = cov >= cfg.coverage_sparse
-        if cov is not None and cov >= cfg.coverage_sparse:
+            match = sentences_match(edge)
+        if match is not None and edge.sparse:
+            confirmed[edge.a, edge.b] = match
+        if match:
             uf.union(edge.a, edge.b)
             edges.append(edge)
             continue
-        if cov is not None:
+        if match is not None:
             tries[edge.a] = tries.get(edge.a, 0) + 1
             tries[edge.b] = tries.get(edge.b, 0) + 1
         if not edge.sparse:
