@@ -81,12 +81,15 @@ class Normalize(PerDocument):
         doc.norm = normalize(doc.text)
 
 
-class Language(PerDocument):
-    """Document and paragraph languages (langdetect, seeded, names masked)."""
+class Language:
+    """Document and paragraph languages (langdetect, seeded, names masked). Each document on its
+    own, scored LANG_CHUNK at a time."""
 
     name = "language"
     needs = ("norm",)
     adds = ("lang", "paragraphs")
+    batch: int | None = 1
+    shared = False
 
     def __init__(self, per_paragraph: bool = True, method: str = "exhaustive", trust_declared: bool = False) -> None:
         self.per_paragraph = per_paragraph
@@ -103,10 +106,6 @@ class Language(PerDocument):
             for doc, (declared, spans, texts) in zip(live, plans, strict=True):
                 self._decide(doc, declared, spans, [next(evs) for _ in texts])
             yield from chunk
-
-    def process(self, doc: Document) -> None:
-        declared, spans, texts = self._plan(doc)
-        self._decide(doc, declared, spans, evidence_many(texts))
 
     def _plan(self, doc: Document) -> tuple[bool, list[tuple[int, int]] | None, list[tuple[str, int]]]:
         """Whether the language was declared, the paragraph spans to label (None: none) and the
