@@ -23,6 +23,7 @@ from __future__ import annotations
 import base64
 import contextlib
 import json
+from collections.abc import Iterator
 from typing import Any
 from urllib.parse import parse_qs, urlparse
 
@@ -102,7 +103,7 @@ class RedisIndex:
 
         del keys  # datasketch computes its own band keys from the signatures
         lock = self.r.lock(f"{self.basename}:lock", timeout=LOCK_SECONDS, blocking_timeout=LOCK_WAIT)
-        try:
+        with self._failing():
             if not lock.acquire():
                 raise IndexUnavailable(f"{_safe(self.url)}: another worker has held the index for over {LOCK_WAIT} s")
             try:
@@ -110,6 +111,14 @@ class RedisIndex:
             finally:
                 with contextlib.suppress(redis.exceptions.LockError):
                     lock.release()  # lapsed meanwhile: another worker may hold it now, and keeps it
+
+    @contextlib.contextmanager
+    def _failing(self) -> Iterator[None]:
+        """Redis failing mid-run (gone, out of memory) as an index error: exit 2."""
+        import redis
+
+        try:
+            yield
         except redis.exceptions.RedisError as exc:
             raise IndexUnavailable(f"{_safe(self.url)}: Redis failed mid-run ({exc})") from None
 
@@ -222,21 +231,13 @@ class RedisIndex:
 
     def begin_run(self, key: str) -> bool:
         """Mark a run of the inputs ``key`` under way; True when the last one never finished."""
-        import redis
-
-        try:
+        with self._failing():
             self.replaying = not self.r.sadd(self.k_runs, key)
-        except redis.exceptions.RedisError as exc:
-            raise IndexUnavailable(f"{_safe(self.url)}: Redis failed ({exc})") from None
         return self.replaying
 
     def end_run(self, key: str) -> None:
-        import redis
-
-        try:
+        with self._failing():
             self.r.srem(self.k_runs, key)
-        except redis.exceptions.RedisError as exc:
-            raise IndexUnavailable(f"{_safe(self.url)}: Redis failed ({exc})") from None
 
     def close(self) -> None:
         self.r.close()

@@ -115,8 +115,14 @@ class SqliteIndex:
     def resolve(self, entries: list[Entry], keys: np.ndarray, dry_run: bool = False) -> dict[str, Status]:
         """Check a batch against the index and add it, atomically. ``keys``: (entries, bands) int64.
         ``dry_run``: check only (the transaction is rolled back)."""
-        try:
+        with self._failing():
             return self._resolve(entries, keys, dry_run)
+
+    @contextlib.contextmanager
+    def _failing(self) -> Iterator[None]:
+        """SQLite failing mid-run (a damaged page, a locked file) as an index error: exit 2."""
+        try:
+            yield
         except sqlite3.DatabaseError as exc:
             raise IndexUnavailable(
                 f"{self.path}: the index failed mid-run ({exc}); check it: wirecheck index check"
@@ -256,12 +262,14 @@ class SqliteIndex:
 
     def begin_run(self, key: str) -> bool:
         """Mark a run of the inputs ``key`` under way; True when the last one never finished."""
-        self.replaying = self.db.execute("SELECT 1 FROM runs WHERE key = ?", (key,)).fetchone() is not None
-        self.db.execute("INSERT OR IGNORE INTO runs VALUES (?)", (key,))
+        with self._failing():
+            self.replaying = self.db.execute("SELECT 1 FROM runs WHERE key = ?", (key,)).fetchone() is not None
+            self.db.execute("INSERT OR IGNORE INTO runs VALUES (?)", (key,))
         return self.replaying
 
     def end_run(self, key: str) -> None:
-        self.db.execute("DELETE FROM runs WHERE key = ?", (key,))
+        with self._failing():
+            self.db.execute("DELETE FROM runs WHERE key = ?", (key,))
 
     def close(self) -> None:
         with contextlib.suppress(sqlite3.Error):
