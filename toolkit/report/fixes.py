@@ -63,8 +63,9 @@ def clean(doc_id: str, text: str, findings: list[dict[str, Any]]) -> Cleaned:
     out = Cleaned(doc_id, text)
     safe = [f for f in findings if is_safe(f)]
     out.review = [f for f in findings if f.get("fix") is not None and not is_safe(f)]
-    cleaned, applied = splice(text, [(int(f["start"]), int(f["end"]), str(f["code"]), str(f["fix"])) for f in safe])
-    order = sorted(range(len(safe)), key=lambda k: (safe[k]["start"], -safe[k]["end"], safe[k]["code"]))
+    edits = [(int(f["start"]), int(f["end"]), str(f["code"]), str(f["fix"])) for f in safe]
+    cleaned, applied = splice(text, edits)
+    order = edit_order(edits)
     out.applied = [safe[k] for k in order if k in applied]
     out.skipped = [safe[k] for k in order if k not in applied]
     if out.applied:
@@ -77,11 +78,10 @@ def splice(text: str, edits: list[tuple[int, int, str, str]]) -> tuple[str, set[
     """``text`` with edits (start, end, code, replacement) made from left to right, by start then
     the longer first; an edit overlapping one already made is skipped. Returns the text and the
     indices of the edits made (the report's page does the same in report.js)."""
-    order = sorted(range(len(edits)), key=lambda k: (edits[k][0], -edits[k][1], edits[k][2]))
     parts: list[str] = []
     pos = 0
     made: set[int] = set()
-    for k in order:
+    for k in edit_order(edits):
         s, e, _, new = edits[k]
         if s < pos or e > len(text) or s > e:
             continue
@@ -91,6 +91,11 @@ def splice(text: str, edits: list[tuple[int, int, str, str]]) -> tuple[str, set[
         made.add(k)
     parts.append(text[pos:])
     return "".join(parts), made
+
+
+def edit_order(edits: list[tuple[int, int, str, str]]) -> list[int]:
+    """The order :func:`splice` makes edits in: by start, the longer first, then by code."""
+    return sorted(range(len(edits)), key=lambda k: (edits[k][0], -edits[k][1], edits[k][2]))
 
 
 def collapse_blank_lines(text: str) -> str:
