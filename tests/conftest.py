@@ -18,6 +18,24 @@ def wirecheck_cmd() -> list[str]:
     return [exe] if exe else [sys.executable, "-m", "toolkit"]
 
 
+# Linux gives a process the parent's high-water RSS when it execs (the fork's copy of the parent's
+# pages counts), so wait4 on a child of a 1 GB pytest worker reports 1 GB whatever the child did.
+# A small launcher execs first; its child, the command measured, starts from the launcher's pages.
+_LAUNCHER = """import os, subprocess, sys
+proc = subprocess.Popen(sys.argv[2:])
+_, status, usage = os.wait4(proc.pid, 0)
+open(sys.argv[1], "w").write(str(usage.ru_maxrss))
+sys.exit(os.waitstatus_to_exitcode(status))
+"""
+
+
+def run_measured(args: list[str], tmp: Path) -> tuple[int, int]:
+    """(exit code, peak RSS in KB) of ``wirecheck *args`` as a process of its own."""
+    rss = tmp / "peak-rss"
+    proc = subprocess.run([sys.executable, "-c", _LAUNCHER, str(rss), *wirecheck_cmd(), *args], check=False)
+    return proc.returncode, int(rss.read_text())
+
+
 def run_cli(*args: str, stdin: bytes | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess[bytes]:
     env = {**os.environ, "COLUMNS": "200"}
     return subprocess.run(

@@ -26,7 +26,11 @@ BIN = Path(sys.executable).parent
 
 
 def run(cmd: list[str], env: dict[str, str]) -> tuple[float, float]:
-    """(wall seconds, peak RSS in MB) of one command in a fresh process."""
+    """(wall seconds, peak RSS in MB) of one command in a fresh process.
+
+    Linux starts an exec'd child from its parent's high-water RSS; this script imports nothing
+    heavy (about 10 MB), so the figure is the command's own (tests/conftest.py adds a launcher
+    because a pytest worker is not small)."""
     t0 = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, cwd=env["_CWD"])
     _, status, usage = os.wait4(proc.pid, 0)
