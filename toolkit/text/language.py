@@ -8,6 +8,7 @@ what is left must hold enough letters, or the answer is ``und`` with probability
 
 from __future__ import annotations
 
+import itertools
 import threading
 from array import array
 from collections import Counter
@@ -30,6 +31,7 @@ MAX_CHARS = 3000  # langdetect's text window; detection cost grows with it
 # a document's language alone (clustering without the scorers): about 150 words decide it as
 # surely as a page, at a third of the cost
 DOC_CHARS = 1000
+_PROFILE_FORMAT = ";grams-v1"
 _WORD_CACHE = 100_000  # word vectors kept (55 float32 each: ~22 MB at most)
 
 _SENT_END = set('.!?:;…"«»“”')
@@ -138,7 +140,24 @@ def _build_profiles() -> bytes:
     sections["logp"] = logp.tobytes()
     sections["from"] = array("I", [c for c, _ in changed]).tobytes()
     sections["to"] = array("I", [n for _, n in changed]).tobytes()
+    keys, order = _pack_grams(grams)
+    sections["gram_keys"], sections["gram_rows"] = keys.tobytes(), order.tobytes()
     return pack(sections, {"langs": [_canonical(code) for code in factory.langlist]})
+
+
+def _pack_grams(grams: list[str]) -> tuple[Any, Any]:
+    """The n-grams packed as :meth:`_Profiles._vectors` packs them (21 bits a code point), sorted,
+    and the profile row of each."""
+    import numpy as np
+
+    keys = np.zeros(len(grams), dtype="<i8")
+    for r, g in enumerate(grams):
+        key = 0
+        for ch in g:
+            key = (key << 21) | ord(ch)
+        keys[r] = key
+    order = np.argsort(keys, kind="stable").astype("<i8")
+    return keys[order], order
 
 
 class _Profiles:
@@ -149,7 +168,9 @@ class _Profiles:
         import numpy as np
         from langdetect.utils.ngram import NGram
 
-        packed = load("langdetect", package_key("langdetect", "profiles", "utils/ngram.py")[1], _build_profiles)
+        # the format tag names what the table holds: a new section needs a new table
+        key = package_key("langdetect", "profiles", "utils/ngram.py")[1] + _PROFILE_FORMAT
+        packed = load("langdetect", key, _build_profiles)
         self.langs: list[str] = packed.meta["langs"]
         self.index = StringTable(packed)
         self.logp = np.frombuffer(packed.sections["logp"], dtype="<f4").reshape(len(self.index), len(self.langs))
@@ -159,13 +180,10 @@ class _Profiles:
         # word vectors, one row each, looked up by word: a gather instead of stacking arrays
         self.rows: dict[str, int] = {}
         self.lock = threading.Lock()
-        self.packed_grams: tuple[Any, Any] | None = None
+        # packed at build time: packing 90,000 n-grams in Python cost a third of a second a process
+        self.gram_keys = np.frombuffer(packed.sections["gram_keys"], dtype="<i8")
+        self.gram_rows = np.frombuffer(packed.sections["gram_rows"], dtype="<i8")
         self.matrix = np.zeros((4096, len(self.langs)), dtype=np.float32)
-
-    def warm(self, words: list[str]) -> None:
-        """Compute and keep the vectors of those of ``words`` that are missing, together."""
-        with self.lock:
-            self._word_rows(words)
 
     def word_vectors(self, words: list[str]) -> Any:
         """The vectors of ``words``, one row each (computed and kept when missing)."""
@@ -174,6 +192,15 @@ class _Profiles:
         with self.lock:
             rows = self._word_rows(words)  # first: it may replace the matrix
             return self.matrix[rows]
+
+    def gather(self, words: list[str], sequence: list[str]) -> Any:
+        """The vectors of ``sequence``, one row each, whose distinct words are ``words``."""
+        import numpy as np
+
+        with self.lock:
+            rows = dict(zip(words, self._word_rows(words).tolist(), strict=True))
+            idx = np.fromiter(map(rows.__getitem__, sequence), dtype=np.intp, count=len(sequence))
+            return self.matrix[idx]
 
     def _word_rows(self, words: list[str]) -> Any:
         import numpy as np
@@ -227,29 +254,13 @@ class _Profiles:
         c2 = cp[np.maximum(at - 2, 0)]
         keys = np.stack([c0, (c1 << 21) | c0, (c2 << 42) | (c1 << 21) | c0], axis=1)
         valid = np.stack([c0 != 32, np.ones(len(at), dtype=bool), k[at] >= 2], axis=1)
-        gram_keys, gram_rows = self._gram_keys()
+        gram_keys, gram_rows = self.gram_keys, self.gram_rows
         flat_keys = keys[valid]  # row-major: by position, then 1-, 2-, 3-gram
         flat_owner = np.broadcast_to(owner[at][:, None], valid.shape)[valid]
         pos = np.minimum(np.searchsorted(gram_keys, flat_keys), len(gram_keys) - 1)
         hit = gram_keys[pos] == flat_keys
         _sum_rows(out, flat_owner[hit], self.logp, gram_rows[pos[hit]])
         return out
-
-    def _gram_keys(self) -> tuple[Any, Any]:
-        """The profile's n-grams packed as :meth:`_vectors` packs them (sorted) and their rows."""
-        import numpy as np
-
-        if self.packed_grams is None:
-            grams = [self.index.key(r) for r in range(len(self.index))]
-            keys = np.zeros(len(grams), dtype=np.int64)
-            for r, g in enumerate(grams):
-                key = 0
-                for ch in g:
-                    key = (key << 21) | ord(ch)
-                keys[r] = key
-            order = np.argsort(keys, kind="stable")
-            self.packed_grams = (keys[order], order)
-        return self.packed_grams
 
 
 def _sum_rows(out: Any, owner: Any, table: Any, rows: Any) -> None:
@@ -363,17 +374,23 @@ def evidence_many(texts: list[tuple[str, int]]) -> list[Evidence]:
         masked, letters, words = _masked(text, max_chars)
         norm = prof.vi(masked[:max_chars]).translate(prof.table)
         parts.append((Counter(norm.split()), letters, words))  # counted in C, keys in first-seen order
-    if len(parts) > 1:
-        every = list(dict.fromkeys(w for counts, _, _ in parts for w in counts))
-        if len(every) <= _WORD_CACHE // 2:
-            prof.warm(every)  # the new ones computed together; the vectors are the same either way
+    counters = [counts for counts, _, _ in parts]
+    every = list(dict.fromkeys(itertools.chain.from_iterable(counters)))
+    if len(every) <= _WORD_CACHE // 2:
+        # every word of every text looked up in one pass of C loops and gathered at once (the
+        # new ones computed together); each text's rows are then copied out, the same array
+        # its own gather would give
+        table = prof.gather(every, list(itertools.chain.from_iterable(counters)))
+        bounds = np.cumsum([0, *map(len, counters)]).tolist()
+        gathered = [table[bounds[k] : bounds[k + 1]].copy() for k in range(len(counters))]
+    else:  # more new words than the cache keeps together: one text at a time
+        gathered = [prof.word_vectors(list(c)) for c in counters]
     out = []
-    for counts, letters, words in parts:
+    for k, (counts, letters, words) in enumerate(parts):
         if not counts:
             out.append(Evidence(None, letters, words))
             continue
-        vecs = prof.word_vectors(list(counts))
-        out.append(Evidence(np.asarray(list(counts.values()), dtype=np.float32) @ vecs, letters, words))
+        out.append(Evidence(np.asarray(list(counts.values()), dtype=np.float32) @ gathered[k], letters, words))
     return out
 
 
