@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from toolkit.text.words import zipf_table
+from toolkit.text.words import top_words, zipf_table
 
 _LETTERS = "abcdefghijklmnopqrstuvwxyzàâäçéèêëîïôöûùüÿñáíóúßãõœæ'"
 # The longest token that edit-distance work looks at. One edit of an n-letter word is ~60n
@@ -47,8 +47,13 @@ def best_neighbour(word: str, lang: str, min_zipf: float) -> tuple[str, float] |
     if len(word) > MAX_EDIT_LEN:
         return None
     zipfs = zipf_table(lang)
+    # only the neighbours in the list at min_zipf or above can be the answer: one set lookup
+    # each, and the table probed for those few (probing all ~500 cost 5 ms a never-seen word)
+    frequent = top_words(lang, min_zipf)
     best: tuple[str, float] | None = None
     for cand in edits1(word):
+        if cand not in frequent:
+            continue
         z = zipfs.peek(cand)
         if z is not None and z >= min_zipf and (best is None or z > best[1] or (z == best[1] and cand < best[0])):
             best = (cand, z)
