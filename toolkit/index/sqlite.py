@@ -169,14 +169,25 @@ class SqliteIndex:
                     seq = int(cur.lastrowid or 0)
                     rows.extend((x, seq) for x in keys[k].tolist())
             rows.sort()
+            before = db.total_changes
             db.executemany("INSERT OR IGNORE INTO recent VALUES (?, ?)", rows)
-            if not dry_run and db.execute("SELECT COUNT(*) FROM recent").fetchone()[0] >= MERGE_ROWS:
+            # kept in meta, in this transaction: COUNT(*) reads the whole table, a cost per batch
+            # that grew with it up to MERGE_ROWS
+            recent = self._recent_rows() + db.total_changes - before
+            if not dry_run and recent >= MERGE_ROWS:
                 self._merge()
+                recent = 0
+            db.execute("INSERT OR REPLACE INTO meta VALUES ('recent_rows', ?)", (str(recent),))
             db.execute("ROLLBACK" if dry_run else "COMMIT")
         except BaseException:
             db.execute("ROLLBACK")
             raise
         return status
+
+    def _recent_rows(self) -> int:
+        """Rows in ``recent``: from meta, counted once in an index written before it was kept."""
+        row = self.db.execute("SELECT value FROM meta WHERE key = 'recent_rows'").fetchone()
+        return int(row[0]) if row else int(self.db.execute("SELECT COUNT(*) FROM recent").fetchone()[0])
 
     def _merge(self) -> None:
         """Fold the recent band keys into the main tree, in key order (inside the caller's transaction)."""
@@ -234,6 +245,7 @@ class SqliteIndex:
                     rows = list(self._band_rows(signed))
                     for table in _LEVELS:
                         self.db.executemany(f"DELETE FROM {table} WHERE key = ? AND seq = ?", rows)
+                    self.db.execute("DELETE FROM meta WHERE key = 'recent_rows'")  # counted again when next needed
                 if seqs:
                     marks = ",".join("?" * len(seqs))
                     self.db.execute(f"DELETE FROM docs WHERE seq IN ({marks})", seqs)

@@ -290,6 +290,13 @@ def _sum_rows(out: Any, owner: Any, table: Any, rows: Any) -> None:
 _profiles: _Profiles | None = None
 
 
+def forget_words() -> None:
+    """Empty the word-vector cache (measurements that must start cold)."""
+    if _profiles is not None:
+        with _profiles.lock:
+            _profiles.rows.clear()
+
+
 def _get_profiles() -> _Profiles:
     global _profiles
     if _profiles is None:
