@@ -80,6 +80,18 @@ def score(ctx: Context) -> list[Finding]:
 _LONG = 40  # longer words are no names: compared with each other directly, without deletion keys
 
 
+@lru_cache(maxsize=65536)
+def _deletions(cf: str) -> tuple[str, ...]:
+    """``cf`` and its forms with up to two letters deleted (one under six letters), sorted. Kept:
+    a feed names the same people in document after document, and a story's names in each version."""
+    forms = {cf}
+    # a pair with a word under six letters may be one edit apart (_story_variants): one
+    # deletion suffices there, and its shorter forms would be shared by most short words
+    for _ in range(2 if len(cf) >= 6 else 1):
+        forms |= {f[:k] + f[k + 1 :] for f in forms for k in range(len(f))}
+    return tuple(sorted(forms))
+
+
 def _close_pairs(names: list[str]) -> list[tuple[str, str]]:
     """The pairs (a < b) of ``names`` (sorted) with one first letter, lengths at most two apart and
     case-folded forms that can be within two edits (two strings within k insertions, deletions,
@@ -94,12 +106,7 @@ def _close_pairs(names: list[str]) -> list[tuple[str, str]]:
             long.append(w)
         if len(cf) > _LONG:
             continue
-        forms = {cf}
-        # a pair with a word under six letters may be one edit apart (_story_variants): one
-        # deletion suffices there, and its shorter forms would be shared by most short words
-        for _ in range(2 if len(cf) >= 6 else 1):
-            forms |= {f[:k] + f[k + 1 :] for f in forms for k in range(len(f))}
-        for f in forms:
+        for f in _deletions(cf):
             keyed.setdefault((w[0], f), []).append(w)
     pairs = {(a, b) for group in keyed.values() for i, a in enumerate(group) for b in group[i + 1 :]}
     pairs |= {(a, b) for i, a in enumerate(long) for b in long[i + 1 :]}
