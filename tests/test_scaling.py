@@ -148,7 +148,7 @@ def _index(n: int, tmp: Path) -> Callable[[], object]:
         # both sizes are checked against an index that holds many more documents already: what
         # a lookup costs depends on the index's size, not on the input's
         index = open_index(str(base), config.index_params())
-        list(CheckIndex(index, config.dedup_config, batch=1000, added=1.0)(_clustered(8000, config, fresh=False)))
+        list(CheckIndex(index, config.dedup_config, batch=1000, added=1.0)(_clustered(4000, config, fresh=False)))
         index.close()
     path = tmp / f"index-{next(_runs)}.db"
     shutil.copy(base, path)
@@ -234,7 +234,7 @@ STAGES: dict[str, tuple[Callable[..., Callable[[], object]], int]] = {
     "cluster": (_cluster, 200),
     "index": (_index, 500),
     "scorers": (_scorers, 5),
-    "compare": (_compare, 15),
+    "compare": (_compare, 10),
     "writer": (_writer, 3000),
     "report": (_report, 300),
 }
