@@ -162,7 +162,10 @@ def zipf_peek(word: str, lang: str) -> float:
     return 0.0 if v is None else v
 
 
-@lru_cache(maxsize=16)
+# three thresholds a language (function words, the typo search's COMMON, the famous-name search's
+# FAMOUS, the last for the six name languages too): room for a feed of a dozen languages and more
+# without rebuilding a set (10 ms) for every new word; the sets are small (at most ~1 MB)
+@lru_cache(maxsize=64)
 def top_words(lang: str, min_zipf: float) -> frozenset[str]:
     """The words of a language at or above a Zipf frequency (its function words at 6)."""
     return zipf_table(lang).top(min_zipf)
