@@ -26,11 +26,11 @@ import warnings
 from collections.abc import Callable
 from importlib.metadata import version
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import numpy as np
 
-from toolkit.text.tables import _path, _store
+from toolkit.text.tables import cached_file
 
 # byte classes
 SEP, WORD, BREAK, END, PUNCT = 0, 1, 2, 3, 4
@@ -216,8 +216,8 @@ def _kernel_key() -> str:
     return repr((source, sys.version, version("numba"), np.__version__, platform.machine()))
 
 
-def _build(path: Path) -> None:
-    """Compile :func:`_scan` ahead of time into the extension module at ``path``."""
+def _write_kernel(fh: BinaryIO) -> None:
+    """Compile :func:`_scan` ahead of time and write the extension module to ``fh``."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # numba marks pycc as pending deprecation
         pycc: Any = importlib.import_module("numba.pycc")  # untyped
@@ -228,17 +228,16 @@ def _build(path: Path) -> None:
             cc.verbose = False
             cc.export("scan", _SIGNATURE)(_scan)
             cc.compile()
-            built = next(Path(tmp).glob(_MODULE + "*"))
-            _store(path, lambda fh: fh.write(built.read_bytes()))
+            fh.write(next(Path(tmp).glob(_MODULE + "*")).read_bytes())
 
 
 def _load_compiled() -> Callable[..., Any] | None:
     """The ahead-of-time kernel from the cache, built there first when missing; None when it
     cannot be built or loaded."""
-    path = _path("scan-kernel", _kernel_key(), importlib.machinery.EXTENSION_SUFFIXES[0])
     try:
-        if not path.is_file():
-            _build(path)
+        path = cached_file("scan-kernel", _kernel_key(), importlib.machinery.EXTENSION_SUFFIXES[0], _write_kernel)
+        if path is None:
+            return None
         spec = importlib.util.spec_from_file_location(_MODULE, path)
         if spec is None or spec.loader is None:
             return None
