@@ -276,5 +276,5 @@ def test_the_measure_catches_a_superlinear_stage() -> None:
     def linear(n: int) -> Callable[[], object]:
         return lambda: sum(i ^ 7 for i in range(n * 300))
 
-    assert _ratio(quadratic, 40) > 30
-    assert _ratio(linear, 40) <= 12
+    assert _ratio(quadratic, 30) > 30
+    assert _ratio(linear, 30) <= 12
