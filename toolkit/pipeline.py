@@ -25,6 +25,7 @@ from toolkit.scorers.run import Scorers
 from toolkit.text.language import (
     DOC_CHARS,
     MAX_CHARS,
+    OPENING_CHARS,
     Evidence,
     declared_lang,
     detect,
@@ -103,8 +104,20 @@ class Language:
             live = [d for d in chunk if d.ok]
             plans = [self._plan(d) for d in live]
             evs = iter(evidence_many([t for _, _, texts in plans for t in texts]))
-            for doc, (declared, spans, texts) in zip(live, plans, strict=True):
-                self._decide(doc, declared, spans, [next(evs) for _ in texts])
+            found = [[next(evs) for _ in texts] for _, _, texts in plans]
+            # a document's language alone is read from its opening first; those whose opening
+            # did not converge are read again to DOC_CHARS, together
+            again = [
+                k
+                for k, (_, spans, texts) in enumerate(plans)
+                if spans is None and texts and texts[0][1] == OPENING_CHARS and not found[k][0].converged()
+            ]
+            if again:
+                longer = evidence_many([(plans[k][2][0][0], DOC_CHARS) for k in again])
+                for k, ev in zip(again, longer, strict=True):
+                    found[k] = [ev]
+            for doc, (declared, spans, _), evs_of in zip(live, plans, found, strict=True):
+                self._decide(doc, declared, spans, evs_of)
             yield from chunk
 
     def _plan(self, doc: Document) -> tuple[bool, list[tuple[int, int]] | None, list[tuple[str, int]]]:
@@ -124,8 +137,8 @@ class Language:
             if not self.per_paragraph:
                 return declared is not None, None, []
         elif not self.per_paragraph:
-            # the document's language alone: one pass over its opening
-            return False, None, [(text, DOC_CHARS)]
+            # the document's language alone: its opening, read further if not decisive (__call__)
+            return False, None, [(text, OPENING_CHARS)]
         spans = paragraph_spans(text)
         return declared is not None, spans, [(text[s:e], MAX_CHARS) for s, e in spans]
 

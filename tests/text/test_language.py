@@ -140,3 +140,29 @@ def test_evidence_from_a_masked_prefix_equals_masking_the_whole_window() -> None
             assert got.words == min(masked.count(" ") + 1, language.MIN_WORDS)
             letters = sum(map(str.isalpha, masked))
             assert got.letters == min(letters, language.CONFIDENT_LETTERS)
+
+
+def test_a_documents_language_is_read_past_its_opening_only_when_the_opening_has_not_converged() -> None:
+    from toolkit.document import Document
+    from toolkit.pipeline import Language, Normalize
+    from toolkit.text import language
+
+    samples = [s["text"] for s in SAMPLES]
+    texts = [p.read_text(encoding="utf-8") for p in sorted(Path("seeds").glob("*.txt"))] + samples
+    # an opening of acronyms and figures that decides nothing, then plain French: read further
+    undecided = "AFP, 12:30 - UE/ONU: 14,5 % - 2,3 M - " * 17  # more than twice the opening
+    undecided += "Le gouvernement a annoncé mardi une réforme des retraites. " * 8
+    docs = [Document(id=f"d{k}", text=t, record={}) for k, t in enumerate([*texts, undecided])]
+    out = list(Language(per_paragraph=False)(Normalize()(docs)))
+    read_further = 0
+    for doc, text in zip(out, [*texts, undecided], strict=True):
+        norm = doc.norm.text  # type: ignore[union-attr]
+        opening = language.evidence(norm, language.OPENING_CHARS)
+        full = language.evidence(norm, language.DOC_CHARS).decide()
+        # the result is always the full window's, to four places
+        assert (doc.lang, round(doc.lang_prob, 4)) == (full.lang, round(full.prob, 4)), text[:40]
+        if not opening.converged():
+            read_further += 1
+            assert (doc.lang, doc.lang_prob) == (full.lang, full.prob)
+    assert not language.evidence(undecided, language.OPENING_CHARS).converged()
+    assert out[-1].lang == "fr" and read_further >= 1

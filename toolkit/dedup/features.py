@@ -31,7 +31,7 @@ import numpy as np
 from toolkit.dedup.arrays import PAD, buffers, fmix64, scan_tables, sorted_unique, span_hashes, split, unique_max
 from toolkit.dedup.params import COPY_SAMPLE, LEX_SKETCH_WEIGHT, SHORT_SAMPLED
 from toolkit.dedup.scan import CAPITAL, CASELESS, DIGIT, LOWER, OPENS, scan
-from toolkit.dedup.tokens import M32, U64, Cache, lang_salt, name_facts, stable32, word_facts
+from toolkit.dedup.tokens import M32, U64, Cache, lang_salt, name_facts, stable32, word_facts_many
 from toolkit.text.numbers import number_key, scale_words
 
 MIN_LINE_WORDS = 5  # shorter lines (chrome, tags, headlines) do not count towards identity
@@ -193,10 +193,15 @@ def _features_chunk(texts: list[str], langs: list[str], chrome: np.ndarray | Non
     salts = np.array([lang_salt(b) for b in bases], dtype=U64)
     keys = th ^ salts[doc_of]
 
+    def token_texts(tokens: np.ndarray) -> tuple[list[str], list[str]]:
+        """The lower-case text and base language of some tokens."""
+        data = low.tobytes()  # one copy, then slices of bytes: a numpy slice per token cost more
+        spans = zip(starts[tokens].tolist(), ends[tokens].tolist(), strict=True)
+        words = [data[a:b].decode("utf-8", "replace") for a, b in spans]
+        return words, [bases[d] for d in doc_of[tokens].tolist()]
+
     def facts(tokens: np.ndarray, of: Callable[[str, str], tuple[Any, ...]]) -> list[list[Any]]:
-        rows = [
-            of(bytes(low[starts[i] : ends[i]]).decode("utf-8", "replace"), bases[doc_of[i]]) for i in tokens.tolist()
-        ]
+        rows = [of(w, b) for w, b in zip(*token_texts(tokens), strict=True)]
         return [list(column) for column in zip(*rows, strict=True)] if rows else []
 
     def rest_of(tokens: np.ndarray) -> list[np.ndarray]:
@@ -204,7 +209,7 @@ def _features_chunk(texts: list[str], langs: list[str], chrome: np.ndarray | Non
         out: list[np.ndarray] = _rest.lookup(keys[tokens], lambda idx: facts(tokens[idx], name_facts))
         return out
 
-    weight, numword = _words.lookup(keys, lambda idx: facts(idx, word_facts))
+    weight, numword = _words.lookup(keys, lambda idx: word_facts_many(*token_texts(idx)))
 
     # copy view: word 3-grams within a document; documents of fewer than three tokens keep
     # their tokens. Only shingles whose hash is 0 mod COPY_SAMPLE (Broder's mod-m sampling):
@@ -232,12 +237,17 @@ def _features_chunk(texts: list[str], langs: list[str], chrome: np.ndarray | Non
     grams, gram_doc = np.take(grams, sampled).astype(np.uint32), np.take(gram_doc, sampled)
     copies = split(grams, np.searchsorted(gram_doc, np.arange(n + 1)))
     # the body's words in order, hashed: identical items of any length meet
-    exact = [
-        int(fmix64(np.bitwise_xor.reduce(th[a:b] * (np.arange(1, b - a + 1, dtype=U64) | U64(1)))))
-        if b - a >= MIN_LINE_WORDS
-        else 0
-        for a, b in zip(tok_bounds[:-1].tolist(), tok_bounds[1:].tolist(), strict=True)
-    ]
+    # (each token's hash times its odd-made position in the document, xor-ed: for all at once)
+    with np.errstate(over="ignore"):
+        placed = th * ((np.arange(len(th), dtype=U64) - tok_bounds[:-1].astype(U64)[doc_of] + U64(1)) | U64(1))
+    long_doc = words >= MIN_LINE_WORDS
+    exact_hash = np.zeros(n, dtype=U64)
+    if long_doc.any():
+        # reduced between every document's first token and the next's (an empty document's
+        # figure is never used: it is not long)
+        per_doc = np.bitwise_xor.reduceat(placed, np.minimum(tok_bounds[:-1], len(placed) - 1))
+        exact_hash[long_doc] = fmix64(per_doc[long_doc])
+    exact = exact_hash.tolist()
 
     # Names: capitalised tokens, not all capitals, not opening a sentence, and the rarer tokens
     # of scripts without capitals (tokens.name_facts decides), with a skeleton.

@@ -31,6 +31,12 @@ MAX_CHARS = 3000  # langdetect's text window; detection cost grows with it
 # a document's language alone (clustering without the scorers): about 150 words decide it as
 # surely as a page, at a third of the cost
 DOC_CHARS = 1000
+# ... and most decide in their first 300 characters: read further only when those have not
+# converged (langdetect's own stopping rule, a best probability above CONV_THRESHOLD). On
+# 13,500 texts in fifteen languages (NTREX lines grouped 1-30 at a time, real-vocabulary news)
+# the decision and its probability to four places were those of the full window every time.
+OPENING_CHARS = 300
+CONV_THRESHOLD = 0.99999
 _PROFILE_FORMAT = ";grams-v1"
 _WORD_CACHE = 100_000  # word vectors kept (55 float32 each: ~22 MB at most)
 
@@ -322,6 +328,17 @@ class Evidence:
         else:
             ll = self.loglik + other.loglik
         return Evidence(ll, self.letters + other.letters, self.words + other.words)
+
+    def converged(self) -> bool:
+        """Whether more text could not change the decision: enough letters and words, and the
+        best language's posterior above CONV_THRESHOLD."""
+        import numpy as np
+
+        if self.loglik is None or self.letters < CONFIDENT_LETTERS or self.words < MIN_WORDS:
+            return False
+        ll = np.asarray(self.loglik, dtype=np.float64)
+        post = np.exp(ll - ll.max())
+        return bool(post.max() / post.sum() > CONV_THRESHOLD)
 
     def decide(self) -> LangResult:
         import numpy as np
