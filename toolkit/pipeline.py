@@ -27,6 +27,8 @@ from toolkit.text.language import (
     MAX_CHARS,
     OPENING_CHARS,
     Evidence,
+    LangResult,
+    decide_many,
     declared_lang,
     detect,
     evidence_many,
@@ -36,6 +38,9 @@ from toolkit.text.normalize import norm_of, normalize
 from toolkit.text.segment import paragraph_spans
 
 LANG_CHUNK = 256  # documents whose language evidence is computed together
+# what the language step needs of a document: whether its language was declared, the paragraph
+# spans to label (None: none) and the (text, window) pairs whose evidence is needed
+_Plan = tuple[bool, list[tuple[int, int]] | None, list[tuple[str, int]]]
 
 
 class Step(Protocol):
@@ -105,22 +110,22 @@ class Language:
             plans = [self._plan(d) for d in live]
             evs = iter(evidence_many([t for _, _, texts in plans for t in texts]))
             found = [[next(evs) for _ in texts] for _, _, texts in plans]
-            # a document's language alone is read from its opening first; those whose opening
-            # did not converge are read again to DOC_CHARS, together
-            again = [
-                k
-                for k, (_, spans, texts) in enumerate(plans)
-                if spans is None and texts and texts[0][1] == OPENING_CHARS and not found[k][0].converged()
-            ]
-            if again:
-                longer = evidence_many([(plans[k][2][0][0], DOC_CHARS) for k in again])
-                for k, ev in zip(again, longer, strict=True):
-                    found[k] = [ev]
-            for doc, (declared, spans, _), evs_of in zip(live, plans, found, strict=True):
-                self._decide(doc, declared, spans, evs_of)
+            alone = self._languages_alone(plans, found)
+            # every paragraph's decision and every document's (the sum of its paragraphs'
+            # evidence: no second pass over the text), in one pass of array operations
+            flat: list[Evidence] = []
+            for (_, spans, _), evs_of in zip(plans, found, strict=True):
+                if spans is not None:
+                    flat += [*evs_of, sum(evs_of, Evidence(None, 0, 0))]
+            rest = iter(decide_many(flat)[0])
+            for k, (doc, (declared, spans, _)) in enumerate(zip(live, plans, strict=True)):
+                if spans is not None:
+                    self._decide(doc, declared, spans, [next(rest) for _ in spans], next(rest))
+                elif k in alone and not declared:
+                    doc.lang, doc.lang_prob = alone[k].lang, alone[k].prob
             yield from chunk
 
-    def _plan(self, doc: Document) -> tuple[bool, list[tuple[int, int]] | None, list[tuple[str, int]]]:
+    def _plan(self, doc: Document) -> _Plan:
         """Whether the language was declared, the paragraph spans to label (None: none) and the
         (text, window) pairs whose evidence is needed."""
         declared = declared_lang(doc.record) if self.trust_declared else None
@@ -142,25 +147,33 @@ class Language:
         spans = paragraph_spans(text)
         return declared is not None, spans, [(text[s:e], MAX_CHARS) for s, e in spans]
 
-    def _decide(self, doc: Document, declared: bool, spans: list[tuple[int, int]] | None, evs: list[Evidence]) -> None:
-        if spans is None:
-            if evs and not declared:
-                res = evs[0].decide()
-                doc.lang, doc.lang_prob = res.lang, res.prob
-            return
+    @staticmethod
+    def _languages_alone(plans: list[_Plan], found: list[list[Evidence]]) -> dict[int, LangResult]:
+        """The language of each planned document read alone (no paragraph labels), by its
+        place: from its opening, read again to DOC_CHARS, with the others, if that has not
+        converged."""
+        alone = [k for k, (_, spans, texts) in enumerate(plans) if spans is None and texts]
+        decided, converged = decide_many([found[k][0] for k in alone])
+        again = [k for k, c in zip(alone, converged, strict=True) if not c and plans[k][2][0][1] == OPENING_CHARS]
+        if again:
+            longer = evidence_many([(plans[k][2][0][0], DOC_CHARS) for k in again])
+            redecided = dict(zip(again, decide_many(longer)[0], strict=True))
+            decided = [redecided.get(k, r) for k, r in zip(alone, decided, strict=True)]
+        return dict(zip(alone, decided, strict=True))
+
+    def _decide(
+        self, doc: Document, declared: bool, spans: list[tuple[int, int]], paras: list[LangResult], total: LangResult
+    ) -> None:
+        """Paragraph labels, and the document's language from the sum of its paragraphs' evidence
+        (no second pass over the text)."""
         norm = norm_of(doc)
-        total = Evidence(None, 0, 0)
-        paras = []
-        for (s, e), ev in zip(spans, evs, strict=True):
-            total = total + ev
-            r = ev.decide()
+        labels = []
+        for (s, e), r in zip(spans, paras, strict=True):
             os_, oe = norm.to_original(s, e)
-            paras.append({"start": os_, "end": oe, "lang": r.lang, "prob": round(r.prob, 4)})
-        doc.paragraphs = paras
+            labels.append({"start": os_, "end": oe, "lang": r.lang, "prob": round(r.prob, 4)})
+        doc.paragraphs = labels
         if self.method != "sampled" and not declared:
-            # The document's evidence is the sum of its paragraphs': no second pass over the text.
-            res = total.decide()
-            doc.lang, doc.lang_prob = res.lang, res.prob
+            doc.lang, doc.lang_prob = total.lang, total.prob
 
 
 class Quality(PerDocument):
