@@ -33,6 +33,8 @@ from toolkit.dedup.params import COPY_SAMPLE, LEX_SKETCH_WEIGHT, SHORT_SAMPLED
 from toolkit.dedup.scan import CAPITAL, CASELESS, DIGIT, LOWER, OPENS, scan
 from toolkit.dedup.tokens import M32, U64, Cache, lang_salt, name_facts, stable32, word_facts_many
 from toolkit.text.numbers import number_key, scale_words
+from toolkit.text.tables import load, pack, package_key
+from toolkit.text.words import _data, has_lang, zipf_table
 
 MIN_LINE_WORDS = 5  # shorter lines (chrome, tags, headlines) do not count towards identity
 
@@ -62,9 +64,6 @@ def listed_facts(base: str) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
     """(sorted salted token hashes, rarity, number-word key) of ``base``'s LISTED_WORDS most
     frequent words, or None for a language without a word list."""
     if base not in _listed:
-        from toolkit.text.tables import load, package_key
-        from toolkit.text.words import _data, has_lang
-
         if not has_lang(base):
             _listed[base] = None
             return None
@@ -87,9 +86,6 @@ def listed_facts(base: str) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
 
 
 def _build_listed(base: str) -> bytes:
-    from toolkit.text.tables import pack
-    from toolkit.text.words import zipf_table
-
     table = zipf_table(base).table
     words = [table.key(r) for r in range(min(LISTED_WORDS, len(table)))]
     # each word hashed as the scan hashes a token: kept where the scan reads it as one token
