@@ -24,6 +24,7 @@ from toolkit.io.readers import read_inputs
 from toolkit.scorers.run import Scorers
 from toolkit.text.language import (
     DOC_CHARS,
+    GUARD_CHARS,
     MAX_CHARS,
     OPENING_CHARS,
     Evidence,
@@ -142,8 +143,12 @@ class Language:
             if not self.per_paragraph:
                 return declared is not None, None, []
         elif not self.per_paragraph:
-            # the document's language alone: its opening, read further if not decisive (__call__)
-            return False, None, [(text, OPENING_CHARS)]
+            # the document's language alone: its opening, and a sample from where the window
+            # ends; read to DOC_CHARS if those are not decisive (_languages_alone)
+            end = min(len(text), DOC_CHARS)
+            if end <= OPENING_CHARS:  # the opening is the whole window
+                return False, None, [(text, OPENING_CHARS)]
+            return False, None, [(text, OPENING_CHARS), (text[max(0, end - GUARD_CHARS) : end], GUARD_CHARS)]
         spans = paragraph_spans(text)
         return declared is not None, spans, [(text[s:e], MAX_CHARS) for s, e in spans]
 
@@ -151,10 +156,16 @@ class Language:
     def _languages_alone(plans: list[_Plan], found: list[list[Evidence]]) -> dict[int, LangResult]:
         """The language of each planned document read alone (no paragraph labels), by its
         place: from its opening, read again to DOC_CHARS, with the others, if that has not
-        converged."""
+        converged or a sample from the window's end says otherwise."""
         alone = [k for k, (_, spans, texts) in enumerate(plans) if spans is None and texts]
         decided, converged = decide_many([found[k][0] for k in alone])
-        again = [k for k, c in zip(alone, converged, strict=True) if not c and plans[k][2][0][1] == OPENING_CHARS]
+        # the sample from the window's end must agree: page chrome in another language ahead of
+        # the story (a partner site's English lines over a French report) can make an opening
+        # sure of the wrong language
+        guards = [k for k in alone if len(found[k]) > 1]
+        guard_lang = dict(zip(guards, (r.lang for r in decide_many([found[k][1] for k in guards])[0]), strict=True))
+        trusted = [c and guard_lang.get(k, r.lang) == r.lang for k, r, c in zip(alone, decided, converged, strict=True)]
+        again = [k for k, t in zip(alone, trusted, strict=True) if not t and plans[k][2][0][1] == OPENING_CHARS]
         if again:
             longer = evidence_many([(plans[k][2][0][0], DOC_CHARS) for k in again])
             redecided = dict(zip(again, decide_many(longer)[0], strict=True))

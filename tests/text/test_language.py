@@ -142,7 +142,7 @@ def test_evidence_from_a_masked_prefix_equals_masking_the_whole_window() -> None
             assert got.letters == min(letters, language.CONFIDENT_LETTERS)
 
 
-def test_a_documents_language_is_read_past_its_opening_only_when_the_opening_has_not_converged() -> None:
+def test_a_documents_language_is_read_past_its_opening_when_that_is_not_decisive() -> None:
     from toolkit.document import Document
     from toolkit.pipeline import Language, Normalize
     from toolkit.text import language
@@ -152,6 +152,11 @@ def test_a_documents_language_is_read_past_its_opening_only_when_the_opening_has
     # an opening of acronyms and figures that decides nothing, then plain French: read further
     undecided = "AFP, 12:30 - UE/ONU: 14,5 % - 2,3 M - " * 17  # more than twice the opening
     undecided += "Le gouvernement a annoncé mardi une réforme des retraites. " * 8
+    # English page chrome over a French report: the opening alone is sure it is English
+    chrome = "This article was first published on our partner site.\n\nShare on Facebook Share on Twitter\n\n" * 3
+    chrome += "Le gouvernement a annoncé mardi une réforme des retraites très contestée par les syndicats. " * 4
+    assert language.evidence(chrome, language.OPENING_CHARS).decide().lang == "en"
+    texts.append(chrome)
     docs = [Document(id=f"d{k}", text=t, record={}) for k, t in enumerate([*texts, undecided])]
     out = list(Language(per_paragraph=False)(Normalize()(docs)))
     read_further = 0
@@ -161,8 +166,8 @@ def test_a_documents_language_is_read_past_its_opening_only_when_the_opening_has
         full = language.evidence(norm, language.DOC_CHARS).decide()
         # the result is always the full window's, to four places
         assert (doc.lang, round(doc.lang_prob, 4)) == (full.lang, round(full.prob, 4)), text[:40]
-        if not opening.converged():
+        if not opening.converged() or opening.decide().lang != full.lang:
             read_further += 1
             assert (doc.lang, doc.lang_prob) == (full.lang, full.prob)
     assert not language.evidence(undecided, language.OPENING_CHARS).converged()
-    assert out[-1].lang == "fr" and read_further >= 1
+    assert out[-1].lang == "fr" and out[-2].lang == "fr" and read_further >= 2

@@ -32,11 +32,12 @@ MAX_CHARS = 3000  # langdetect's text window; detection cost grows with it
 # surely as a page, at a third of the cost
 DOC_CHARS = 1000
 # ... and most decide in their first 300 characters: read further only when those have not
-# converged (langdetect's own stopping rule, a best probability above CONV_THRESHOLD). On
-# 13,500 texts in fifteen languages (NTREX lines grouped 1-30 at a time, real-vocabulary news)
-# the decision and its probability to four places were those of the full window every time.
+# converged (langdetect's own stopping rule, a best probability above CONV_THRESHOLD) ...
 OPENING_CHARS = 300
 CONV_THRESHOLD = 0.99999
+# ... and when a sample of the window's last 100 characters names the same language (chrome in
+# another language ahead of the story cannot then decide it)
+GUARD_CHARS = 100
 _PROFILE_FORMAT = ";grams-v1"
 _WORD_CACHE = 100_000  # word vectors kept (55 float32 each: ~22 MB at most)
 
