@@ -165,7 +165,7 @@ class Language:
         guards = [k for k in alone if len(found[k]) > 1]
         guard_lang = dict(zip(guards, (r.lang for r in decide_many([found[k][1] for k in guards])[0]), strict=True))
         trusted = [c and guard_lang.get(k, r.lang) == r.lang for k, r, c in zip(alone, decided, converged, strict=True)]
-        again = [k for k, t in zip(alone, trusted, strict=True) if not t and plans[k][2][0][1] == OPENING_CHARS]
+        again = [k for k, t in zip(alone, trusted, strict=True) if not t]
         if again:
             longer = evidence_many([(plans[k][2][0][0], DOC_CHARS) for k in again])
             redecided = dict(zip(again, decide_many(longer)[0], strict=True))

@@ -184,32 +184,18 @@ def name_stem(word: str, base: str) -> str:
 
 def word_facts(word: str, base: str) -> tuple[float, int]:
     """(rarity, number-word key) of a lower-case token: what every token needs."""
-    weight = 0.0 if len(word) < 3 or word[0].isdigit() else rarity(word, base)
-    value = number_words(base).get(word, 0)
-    return weight, stable32(f"n:{value}") if value >= 10 else 0
+    weights_of, keys_of = word_facts_many([word], [base])
+    return weights_of[0], keys_of[0]
 
 
 def word_facts_many(words: list[str], bases: list[str]) -> list[list[Any]]:
-    """:func:`word_facts` of each (word, base), as two columns: the loop of the cold path (every
-    word a process meets for the first time), without a call per step."""
+    """:func:`word_facts` of each (word, base), as two columns (what a cache fills at once)."""
     w_col: list[Any] = []
     k_col: list[Any] = []
-    keys: dict[int, int] = {}
     for word, base in zip(words, bases, strict=True):
-        if len(word) < 3 or word[0].isdigit():
-            w_col.append(0.0)
-        else:
-            table = weights.get(base)
-            w = table.get(word) if table is not None else None
-            w_col.append(rarity(word, base) if w is None else w)
+        w_col.append(0.0 if len(word) < 3 or word[0].isdigit() else rarity(word, base))
         value = number_words(base).get(word, 0)
-        if value >= 10:
-            key = keys.get(value)
-            if key is None:
-                key = keys[value] = stable32(f"n:{value}")
-            k_col.append(key)
-        else:
-            k_col.append(0)
+        k_col.append(stable32(f"n:{value}") if value >= 10 else 0)
     return [w_col, k_col]
 
 
