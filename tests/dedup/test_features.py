@@ -58,3 +58,22 @@ def test_the_listed_table_holds_each_words_facts() -> None:
         assert keys[at] == key, w
         assert weights[at] == np.float32(weight) and numwords[at] == numkey, w
     assert F.listed_facts("xx-none") is None
+
+
+def test_features_cross_to_a_worker_unchanged() -> None:
+    import dataclasses
+    import pickle
+
+    texts = [*_texts(), "", "one two"]  # with empty views
+    for before in F.features_batch(texts, ["en"] * len(texts)):
+        after = pickle.loads(pickle.dumps(before))
+        for field in dataclasses.fields(before):
+            if field.name.startswith("_"):
+                continue  # caches, built again on use
+            a, b = getattr(before, field.name), getattr(after, field.name)
+            if isinstance(a, np.ndarray):
+                assert a.dtype == b.dtype and np.array_equal(a, b), field.name
+                assert b.flags.writeable and b.flags.aligned, field.name
+            else:
+                assert a == b, field.name
+        assert np.array_equal(after.lex, before.lex) and np.array_equal(after.copy, before.copy)

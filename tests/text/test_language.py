@@ -63,6 +63,24 @@ def test_addresses_are_masked_only_where_they_can_occur() -> None:
     assert mask_names("Voir https://ex.com/a et www.ex.fr ou moi@ex.fr. Macron a dit") == "Voir et ou . Macron a dit"
 
 
+# characters where the pattern's reading of a token could part from _mask_one's: capitals of
+# every kind (Lu, title case ǅ, Other_Uppercase Ⅰ Ⓐ), lower case outside Ll (ª ʰ ⅰ ͅ), marks,
+# digits of other scripts, caseless letters, every sentence end and every skipped character
+MASK_ALPHABET = list("AZÉΣĲǄǅǆⅠⒶaéßªʰⅰ\u0345\u0301\u0308٣३7.,:;!?…\"«»“” \t\n'‘’(-)中اд@/_")
+
+
+def test_masking_without_a_callback_is_masking_with_one() -> None:
+    import random
+
+    from toolkit.text import language
+
+    rng = random.Random(7)
+    texts = ["".join(rng.choices(MASK_ALPHABET, k=rng.randint(1, 40))) for _ in range(40_000)]
+    texts += [p.read_text(encoding="utf-8")[:2000] for p in sorted(Path("seeds").glob("*.txt"))]
+    for text in texts:
+        assert language._MASK_FAST.sub(" ", text) == language._MASK_PLAIN.sub(language._mask_one, text), text
+
+
 TRICKY_WORDS = ["a", "x" * 40, "ÉTÉ", "Été", "ABCdEF", "дом", "МОСКВА", "मोदी", "مرحبا", "日本語", "ǅemal"]
 TRICKY_WORDS += ["\U0001f600x"]
 

@@ -19,6 +19,7 @@ table, so after warm-up a document costs no Python call per token.
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from collections.abc import Callable
@@ -161,6 +162,13 @@ class Features:
     _copy: np.ndarray | None = field(default=None, repr=False)
     _sets: tuple[np.ndarray, ...] | None = field(default=None, repr=False)
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # to and from a worker as one buffer: pickling eight arrays one by one cost more than
+        # computing them (13 ms against 5 ms for 250 documents); the caches are built again
+        arrays = [getattr(self, name).astype(dtype, copy=False) for name, dtype in _WIRE]
+        blob = b"".join([a.tobytes() for a in arrays])
+        return _unpack, (blob, tuple(len(a) for a in arrays), self.words, self.exact, self.caseless)
+
     def _unique(self) -> tuple[np.ndarray, ...]:
         if self._sets is None:
             lex, lex_w = unique_max(self.lex_items, self.lex_item_w)
@@ -189,6 +197,33 @@ class Features:
     @property
     def xling_w(self) -> np.ndarray:
         return self._unique()[3]
+
+
+# Features' arrays in the order and types they travel in (Features.__reduce__): the 8-byte
+# one first, so that every array of the buffer is aligned
+_WIRE = (
+    ("lines", "<u8"),
+    ("copy_items", "<u4"),
+    ("lex_items", "<u4"),
+    ("lex_item_w", "<f4"),
+    ("lex_sketch", "<u4"),
+    ("xling_items", "<u4"),
+    ("xling_item_w", "<f4"),
+    ("xling_seq", "<u4"),
+)
+
+
+def _unpack(blob: bytes, sizes: tuple[int, ...], words: int, exact: int, caseless: bool) -> Features:
+    buf = bytearray(blob)  # writable, as unpickled arrays are
+    lines = np.frombuffer(buf, dtype="<u8", count=sizes[0])
+    # the 4-byte arrays as slices of one (a numpy call each cost more than the rest of the unpacking)
+    rest = np.frombuffer(buf, dtype="<u4", offset=8 * sizes[0])
+    ends = list(itertools.accumulate(sizes[1:]))
+    copy_items, lex_items, lex_w, sketch, x_items, x_w, seq = (
+        rest[a:b] for a, b in zip([0, *ends[:-1]], ends, strict=True)
+    )
+    lex_w, x_w = lex_w.view("<f4"), x_w.view("<f4")
+    return Features(copy_items, lex_items, lex_w, sketch, x_items, x_w, seq, words, lines, exact, caseless)
 
 
 def features(text: str, lang: str, chrome: np.ndarray | None = None) -> Features:
