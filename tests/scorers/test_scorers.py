@@ -418,6 +418,37 @@ def test_close_name_pairs_are_every_pair_within_two_edits() -> None:
         and abs(len(a) - len(b)) <= 2
         and damerau(a.casefold(), b.casefold()) <= (2 if min(len(a), len(b)) >= 6 else 1)
     ]
-    got = _close_pairs(names)
+    got = _close_pairs(tuple(names))
     assert len(want) > 300
     assert [p for p in got if p in set(want)] == want
+
+
+def _reference_tokens(text: str) -> list[tuple[object, ...]]:
+    """The scorers' tokens one at a time, as first written (Context.tokens builds them per text)."""
+    from toolkit.text.words import WORD
+
+    out: list[tuple[object, ...]] = []
+    for m in WORD.finditer(text):
+        s, w = m.start(), m.group()
+        initial = False
+        if w[0].isupper():
+            k = s - 1
+            while k >= 0 and text[k] in " \t\u00a0\u202f":
+                k -= 1
+            initial = k < 0 or text[k] == "\n" or text[k] in '.!?"“«‘(:•–—-*'
+        base = w[:-2] if len(w) > 3 and w[-2] in "'’" and w[-1] in "sS" else w
+        out.append((w, s, m.end(), initial, w.casefold().replace("’", "'"), w[0].isupper(), base))
+    return out
+
+
+def test_tokens_of_a_text_are_the_tokens_one_at_a_time() -> None:
+    import random
+
+    from toolkit.scorers.base import Context
+
+    rng = random.Random(5)
+    pieces = [*"aBcÉéßİıſ’'sS -\n.«(\t\u00a0\u202f\u0301", "Straße", "Turkey’s", "it's", "NATO'S", "x's's", "Ünal"]
+    texts = ["".join(rng.choices(pieces, k=rng.randint(0, 30))) for _ in range(20_000)]
+    texts += [p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))]
+    for text in texts:
+        assert [tuple(t) for t in Context(text).tokens] == _reference_tokens(text), text

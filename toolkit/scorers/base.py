@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import bisect
+import itertools
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import NamedTuple
+
+import regex
 
 from toolkit.document import Finding, Severity
 from toolkit.text.words import WORD
@@ -14,20 +19,30 @@ _OPENERS = '.!?"“«‘(:•–—-*'
 DEFAULT_SOURCE_LANGS = ("fr", "de", "es", "it", "pt", "nl")
 
 
-class Token:
-    """A word with its offsets; ``initial``: first of a line or sentence, so its capital says nothing."""
+class Token(NamedTuple):
+    """A word with its offsets; ``initial``: first of a line or sentence, so its capital says nothing.
 
-    __slots__ = ("base", "capitalised", "end", "initial", "lower", "start", "text")
+    A named tuple, built for a whole text at once without a Python call per token (the
+    tokens of a news story are most of what scoring it costs otherwise)."""
 
-    def __init__(self, text: str, start: int, end: int, initial: bool) -> None:
-        self.text, self.start, self.end, self.initial = text, start, end, initial
-        self.lower = text.casefold().replace("’", "'")
-        self.capitalised = text[0].isupper()
-        # without a possessive ending (Turkey’s -> Turkey)
-        self.base = text[:-2] if len(text) > 3 and text[-2] in "'’" and text[-1] in "sS" else text
+    text: str
+    start: int
+    end: int
+    initial: bool
+    lower: str  # case-folded, ’ as '
+    capitalised: bool
+    base: str  # without a possessive ending (Turkey’s -> Turkey)
 
     def __repr__(self) -> str:
         return f"Token({self.text!r}, {self.start}, {self.end}, initial={self.initial})"
+
+
+def _base(word: str) -> str:
+    return word[:-2] if len(word) > 3 and word[-2] in "'’" and word[-1] in "sS" else word
+
+
+_POSSESSIVE = regex.compile(r"['’][sS]")
+_SPLIT = regex.compile(f"({WORD.pattern})")
 
 
 @dataclass(slots=True)
@@ -49,18 +64,32 @@ class Context:
 
     @cached_property
     def tokens(self) -> list[Token]:
-        out: list[Token] = []
         text = self.text
-        for m in WORD.finditer(text):
-            s, w = m.start(), m.group()
-            initial = False
-            if w[0].isupper():  # only a capital needs to know whether it starts a sentence
-                k = s - 1
-                while k >= 0 and text[k] in " \t\u00a0\u202f":
-                    k -= 1
-                initial = k < 0 or text[k] == "\n" or text[k] in _OPENERS
-            out.append(Token(w, s, m.end(), initial))
-        return out
+        # the text cut at every word, the words at odd places: offsets are running sums of lengths
+        parts = _SPLIT.split(text)
+        words = parts[1::2]
+        at = list(itertools.accumulate(map(len, parts), initial=0))
+        starts, ends = at[1:-1:2], at[2::2]
+        capitalised = [w[0].isupper() for w in words]
+        initial = [False] * len(words)
+        for k in itertools.compress(range(len(words)), capitalised):
+            # only a capital needs to know whether it starts a sentence
+            j = starts[k] - 1
+            while j >= 0 and text[j] in " \t\u00a0\u202f":
+                j -= 1
+            initial[k] = j < 0 or text[j] == "\n" or text[j] in _OPENERS
+        # (casefold is lower in ASCII)
+        ascii_ = text.isascii()
+        lower = list(map(str.lower, words)) if ascii_ else [w.casefold().replace("’", "'") for w in words]
+        base = words
+        if "'" in text or "’" in text:
+            base = list(words)
+            for m in _POSSESSIVE.finditer(text):  # the words that end there
+                k = bisect.bisect_left(ends, m.end())
+                if k < len(words) and ends[k] == m.end():
+                    base[k] = _base(words[k])
+        fields = zip(words, starts, ends, initial, lower, capitalised, base, strict=True)
+        return list(map(tuple.__new__, itertools.repeat(Token), fields))
 
     @cached_property
     def lines(self) -> list[tuple[int, int]]:

@@ -13,7 +13,7 @@ Evidence, strongest first:
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterator
 from functools import lru_cache
 
@@ -92,25 +92,35 @@ def _deletions(cf: str) -> tuple[str, ...]:
     return tuple(sorted(forms))
 
 
-def _close_pairs(names: list[str]) -> list[tuple[str, str]]:
+@lru_cache(maxsize=64)
+def _close_pairs(names: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
     """The pairs (a < b) of ``names`` (sorted) with one first letter, lengths at most two apart and
     case-folded forms that can be within two edits (two strings within k insertions, deletions,
     substitutions or transpositions share a form with at most k letters deleted from each), in
     the order of a double loop over the sorted names. Comparing every pair of a first letter was
-    quadratic in the story's distinct capitalised words."""
-    keyed: dict[tuple[str, str], list[str]] = {}
-    long = []
+    quadratic in the story's distinct capitalised words. Kept for the story's next version:
+    the versions of one story mostly ask about the same names."""
+    by_first: dict[str, list[str]] = defaultdict(list)
     for w in names:
-        cf = w.casefold()
-        if len(cf) > _LONG - 3:  # beside the longest, only each other can be two edits away
-            long.append(w)
-        if len(cf) > _LONG:
+        by_first[w[0]].append(w)
+    pairs: set[tuple[str, str]] = set()
+    for group in by_first.values():
+        if len(group) < 2:
             continue
-        for f in _deletions(cf):
-            keyed.setdefault((w[0], f), []).append(w)
-    pairs = {(a, b) for group in keyed.values() for i, a in enumerate(group) for b in group[i + 1 :]}
-    pairs |= {(a, b) for i, a in enumerate(long) for b in long[i + 1 :]}
-    return sorted((a, b) for a, b in pairs if a[0] == b[0] and abs(len(a) - len(b)) <= 2)
+        keyed: dict[str, list[str]] = defaultdict(list)
+        long = []
+        for w in group:
+            cf = w.casefold()
+            if len(cf) > _LONG - 3:  # beside the longest, only each other can be two edits away
+                long.append(w)
+            if len(cf) > _LONG:
+                continue
+            for f in _deletions(cf):
+                keyed[f].append(w)
+        shared = (same for same in keyed.values() if len(same) > 1)
+        pairs.update((a, b) for same in shared for i, a in enumerate(same) for b in same[i + 1 :])
+        pairs.update((a, b) for i, a in enumerate(long) for b in long[i + 1 :])
+    return tuple(sorted((a, b) for a, b in pairs if abs(len(a) - len(b)) <= 2))
 
 
 def _story_variants(ctx: Context) -> list[Finding]:
@@ -120,7 +130,7 @@ def _story_variants(ctx: Context) -> list[Finding]:
         # the story's counts include this document's own
         caps = Counter({**caps, **{w: c for w, c in ctx.story.words.items() if len(w) >= 4 and not w.isupper()}})
     verdict: dict[str, tuple[str, str]] = {}  # variant -> (preferred spelling, code)
-    for a, b in _close_pairs(sorted(caps)):
+    for a, b in _close_pairs(tuple(sorted(caps))):
         limit = 2 if min(len(a), len(b)) >= 6 else 1
         if damerau(a.casefold(), b.casefold()) > limit:
             continue
