@@ -13,6 +13,7 @@ Evidence, strongest first:
 
 from __future__ import annotations
 
+import itertools
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from functools import lru_cache
@@ -234,13 +235,20 @@ def _lexicon_typos(ctx: Context) -> list[Finding]:
     out = []
     mid_caps = {t.text for t in ctx.tokens if t.capitalised and not t.initial}
     toks = ctx.tokens
-    for k, t in enumerate(toks):
+    # the words worth a look, each asked of the word lists once (most of a text is common words)
+    lowers = [t.lower for t in toks]
+    rare: dict[str, float] = {}
+    for w in set(lowers):
+        if len(w) >= 4 and "-" not in w and "'" not in w:
+            z = zipf(w, ctx.lang)
+            if z < RARE and not _known_elsewhere(w, ctx):
+                rare[w] = z
+    for k in itertools.compress(range(len(toks)), map(rare.__contains__, lowers)):
+        t = toks[k]
         w = t.lower
-        if len(w) < 4 or "-" in w or "'" in w or t.text.isupper():
+        if t.text.isupper():
             continue
-        z = zipf(w, ctx.lang)
-        if z >= RARE or _known_elsewhere(w, ctx):
-            continue
+        z = rare[w]
         famous = False
         followed_by_name = k + 1 < len(toks) and toks[k + 1].capitalised and toks[k + 1].start == t.end + 1
         repeated = ctx.word_counts[t.text] >= 2  # a word the text capitalises every time it writes it
@@ -292,7 +300,11 @@ def _compound_variants(ctx: Context) -> list[Finding]:
     wanted = hyph | {h.replace("-", "") for h in hyph} | {h.replace("-", " ") for h in hyph}
     # every written form of those words (plural folded) -> spans
     spans: dict[str, list[tuple[int, int]]] = {}
-    for k, t in enumerate(toks):
+    # only tokens that are, or may open, a wanted form: picked out in C, in text order
+    lowers = [t.lower for t in toks]
+    useful = firsts | {w for w in set(lowers) if w in wanted or w.removesuffix("s") in wanted}
+    for k in itertools.compress(range(len(toks)), map(useful.__contains__, lowers)):
+        t = toks[k]
         w = t.lower
         for form in _forms(w, wanted):
             spans.setdefault(form, []).append((t.start, t.end))

@@ -13,7 +13,9 @@ Three kinds of evidence, none of them a list of one story's strings:
 from __future__ import annotations
 
 import bisect
+import itertools
 import json
+import operator
 import unicodedata
 from functools import lru_cache
 from importlib import resources
@@ -179,6 +181,7 @@ def _function_words(langs: tuple[str, ...]) -> frozenset[str]:
 
 
 _Gap = tuple[str, float, float] | None
+_UNSEEN = ("", 0.0, 0.0)  # not None: a word not in the table yet
 _GAPS: dict[tuple[str, tuple[str, ...]], dict[str, _Gap]] = {}
 
 
@@ -240,7 +243,10 @@ def _gap_words(ctx: Context) -> list[Finding]:
     hits: list[tuple[Token, tuple[str, float, float]]] = []
     toks = ctx.tokens
     table = _gaps(ctx)
-    for k, t in enumerate(toks):
+    # a word the table already knows to be no gap (most of every text) is passed over in C
+    known = map(table.get, [t.lower for t in toks], itertools.repeat(_UNSEEN))
+    for k in itertools.compress(range(len(toks)), map(operator.is_not, known, itertools.repeat(None))):
+        t = toks[k]
         if t.capitalised and (not t.initial or "-" in t.text):
             continue  # names are masked: "Le Monde", "Hollande", "Rheinland-Pfalz"
         if t.text.isupper() or t.lower in single:
