@@ -418,7 +418,7 @@ def test_close_name_pairs_are_every_pair_within_two_edits() -> None:
         and abs(len(a) - len(b)) <= 2
         and damerau(a.casefold(), b.casefold()) <= (2 if min(len(a), len(b)) >= 6 else 1)
     ]
-    got = _close_pairs(tuple(names))
+    got = _close_pairs(names)
     assert len(want) > 300
     assert [p for p in got if p in set(want)] == want
 

@@ -93,14 +93,12 @@ def _deletions(cf: str) -> tuple[str, ...]:
     return tuple(sorted(forms))
 
 
-@lru_cache(maxsize=64)
-def _close_pairs(names: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+def _close_pairs(names: list[str]) -> list[tuple[str, str]]:
     """The pairs (a < b) of ``names`` (sorted) with one first letter, lengths at most two apart and
     case-folded forms that can be within two edits (two strings within k insertions, deletions,
     substitutions or transpositions share a form with at most k letters deleted from each), in
     the order of a double loop over the sorted names. Comparing every pair of a first letter was
-    quadratic in the story's distinct capitalised words. Kept for the story's next version:
-    the versions of one story mostly ask about the same names."""
+    quadratic in the story's distinct capitalised words."""
     by_first: dict[str, list[str]] = defaultdict(list)
     for w in names:
         by_first[w[0]].append(w)
@@ -121,7 +119,7 @@ def _close_pairs(names: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
         shared = (same for same in keyed.values() if len(same) > 1)
         pairs.update((a, b) for same in shared for i, a in enumerate(same) for b in same[i + 1 :])
         pairs.update((a, b) for i, a in enumerate(long) for b in long[i + 1 :])
-    return tuple(sorted((a, b) for a, b in pairs if abs(len(a) - len(b)) <= 2))
+    return sorted((a, b) for a, b in pairs if abs(len(a) - len(b)) <= 2)
 
 
 def _story_variants(ctx: Context) -> list[Finding]:
@@ -131,7 +129,7 @@ def _story_variants(ctx: Context) -> list[Finding]:
         # the story's counts include this document's own
         caps = Counter({**caps, **{w: c for w, c in ctx.story.words.items() if len(w) >= 4 and not w.isupper()}})
     verdict: dict[str, tuple[str, str]] = {}  # variant -> (preferred spelling, code)
-    for a, b in _close_pairs(tuple(sorted(caps))):
+    for a, b in _close_pairs(sorted(caps)):
         limit = 2 if min(len(a), len(b)) >= 6 else 1
         if damerau(a.casefold(), b.casefold()) > limit:
             continue
