@@ -153,7 +153,7 @@ def test_evidence_from_a_masked_prefix_equals_masking_the_whole_window() -> None
             if not counts:
                 assert got.loglik is None
                 continue
-            want = np.asarray(list(counts.values()), dtype=np.float32) @ prof.word_vectors(list(counts))
+            want = np.asarray(list(counts.values()), dtype=np.float32) @ prof.gather(list(counts))
             assert np.array_equal(got.loglik, want), (text[:40], window)
             assert got.words == min(masked.count(" ") + 1, language.MIN_WORDS)
             letters = sum(map(str.isalpha, masked))

@@ -205,35 +205,20 @@ class _Profiles:
         self.gram_rows = np.frombuffer(packed.sections["gram_rows"], dtype="<i8")
         self.matrix = np.zeros((4096, len(self.langs)), dtype=np.float32)
 
-    def word_vectors(self, words: list[str]) -> Any:
-        """The vectors of ``words``, one row each (computed and kept when missing)."""
+    def gather(self, sequence: list[str]) -> Any:
+        """The vectors of ``sequence``, one row each (computed and kept when missing; words may repeat)."""
+        import numpy as np
+
         # one lock around look-up and gather: another thread of a Dask worker may clear or
         # grow the matrix in between
         with self.lock:
-            rows = self._word_rows(words)  # first: it may replace the matrix
-            return self.matrix[rows]
-
-    def gather(self, sequence: list[str]) -> Any:
-        """The vectors of ``sequence``, one row each."""
-        import numpy as np
-
-        with self.lock:
             found = list(map(self.rows.get, sequence))
             if None in found:
-                # the new words, in first-seen order (the order _word_rows gives them rows in)
+                # the new words, in first-seen order: the rows they are given
                 new = itertools.compress(sequence, map(operator.is_, found, itertools.repeat(None)))
-                self._add(list(dict.fromkeys(new)), sequence)
+                self._add(list(dict.fromkeys(new)), sequence)  # first: it may replace the matrix
                 found = list(map(self.rows.__getitem__, sequence))
             return self.matrix[np.fromiter(found, dtype=np.intp, count=len(found))]
-
-    def _word_rows(self, words: list[str]) -> Any:
-        import numpy as np
-
-        found = list(map(self.rows.get, words))
-        if None in found:
-            self._add([w for w, r in zip(words, found, strict=True) if r is None], words)
-            found = list(map(self.rows.get, words))
-        return np.array(found, dtype=np.intp)
 
     def _add(self, missing: list[str], words: list[str]) -> None:
         """Rows for ``missing``, the words of ``words`` that have none (distinct, first-seen order)."""
@@ -450,7 +435,7 @@ def evidence_many(texts: list[tuple[str, int]]) -> list[Evidence]:
         bounds = np.cumsum([0, *map(len, counters)]).tolist()
         gathered = [table[bounds[k] : bounds[k + 1]].copy() for k in range(len(counters))]
     else:  # more new words than the cache keeps together: one text at a time
-        gathered = [prof.word_vectors(list(c)) for c in counters]
+        gathered = [prof.gather(list(c)) for c in counters]
     out = []
     for k, (counts, letters, words) in enumerate(parts):
         if not counts:
