@@ -71,8 +71,9 @@ def test_dask_ingest_against_an_index_matches_one_process(local_cluster: Any, tm
     from toolkit.pipeline import default_steps
     from toolkit.scorers.run import ScorerConfig
 
-    # scorer batches of 5 fall inside clustering batches of 10: one task does every other step,
-    # and the index check, moved after them, runs here; batches of 1000 need two trips
+    # per-document steps go in the runner's small units; the pooling ones in theirs: scorer
+    # batches of 5 fall inside clustering batches of 10 (one trip for both), batches of 1000 need
+    # a trip of their own. The index check, moved after them all, runs here.
     config = RunConfig(dedup_batch=10, compare=False, scorer_config=ScorerConfig(batch=score_batch))
     out = []
     executors = (("serial", SerialExecutor()), ("dask", DaskExecutor(local_cluster.scheduler_address, partition=7)))
@@ -80,10 +81,11 @@ def test_dask_ingest_against_an_index_matches_one_process(local_cluster: Any, tm
         idx = open_index(str(tmp_path / f"{name}.db"), config.index_params())
         steps = default_steps(config, index=idx, added=1.0e9)
         shape = [(s.remote, [x.name for x in s.steps]) for s in plan(steps)]
-        remote = ["normalize", "language", "features", "cluster", "scorers"]
+        per_doc = (True, ["normalize", "language", "features"])
+        together = [(True, ["cluster", "story evidence"])]
+        pooled = together if score_batch == 5 else [(True, ["cluster"]), (True, ["story evidence"])]
         local = [(False, ["index"]), (False, ["quality"])]  # quality is too cheap to send away
-        assert shape == ([(True, remote), *local] if score_batch == 5 else
-                         [(True, remote[:4]), (True, remote[4:]), *local])  # fmt: skip
+        assert shape == [per_doc, *pooled, (True, ["scorers"]), *local]
         out.append(records(ex.run(steps, corpus())))
         idx.close()
     assert json.dumps(out[0], sort_keys=True) == json.dumps(out[1], sort_keys=True)

@@ -130,6 +130,8 @@ class Document:
     body_words: int | None = field(default=None, repr=False)  # words outside page chrome
     # (other version's id, compare.core.Comparison, relation): written to comparisons.jsonl
     comparisons: list[Any] = field(default_factory=list, repr=False)
+    # scorers.run.Pooled: what the document's batch knows of its story and source, for its scoring
+    story_evidence: Any = field(default=None, repr=False)
 
     def shed(self, keep: Collection[str] = ()) -> None:
         """Drop the TRANSIENT fields not named in ``keep`` (used up), and the REBUILT ones always."""
@@ -189,7 +191,7 @@ def batches(docs: Iterable[Document], size: int | None) -> Iterator[list[Documen
         yield batch
 
 
-TRANSIENT = ("norm", "features", "copy_sig")
+TRANSIENT = ("norm", "features", "copy_sig", "story_evidence")
 # rebuilt where needed (text.normalize.norm_of): as large as the text, cheaper to redo than to send
 REBUILT = ("norm",)
 

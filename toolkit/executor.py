@@ -3,7 +3,8 @@
 ``SerialExecutor`` chains the steps in this process. ``LocalExecutor`` (a process pool) and
 ``DaskExecutor`` (a Dask cluster) first make a plan from what each step declares
 (:class:`toolkit.pipeline.Step`): consecutive steps that hold no shared state run together
-on a worker, one task per unit of documents; a step that must see everything at once
+on a worker, one task per unit of documents (per-document steps in the runner's small units,
+pooling steps in a unit that is a multiple of their batches); a step that must see everything at once
 (``batch=None``) or that holds this process's state (``shared``: the index) runs here, over
 the stream in order. A shared step is moved after the worker steps that neither need what
 it adds nor change what it reads, so one trip to a worker can carry a document through
@@ -81,9 +82,12 @@ def plan(steps: Sequence[Step]) -> list[Segment]:
             continue
         size = step.batch if step.batch > 1 else None
         last = segments[-1] if segments and segments[-1].remote else None
-        if last is not None and (size is None or last.unit is None or last.unit % size == 0):
+        # per-document steps ride together in the runner's small units, pooling steps together in
+        # theirs (a unit that is a multiple of each step's batch): per-document work carried in a
+        # pool's unit of 1,000 makes a few large tasks that leave workers idle at the end
+        unit = last.unit if last is not None else None
+        if last is not None and (unit is None if size is None else unit is not None and unit % size == 0):
             last.steps.append(step)
-            last.unit = last.unit or size
         else:
             segments.append(Segment([step], remote=True, unit=size))
     needed: set[str] = set()

@@ -21,7 +21,7 @@ from toolkit.compare.step import CompareVersions
 from toolkit.config import RunConfig, seeds_dir, signature
 from toolkit.document import Document, batches, quality_score
 from toolkit.io.readers import read_inputs
-from toolkit.scorers.run import Scorers
+from toolkit.scorers.run import Scorers, StoryEvidence
 from toolkit.text.language import (
     DOC_CHARS,
     GUARD_CHARS,
@@ -219,7 +219,7 @@ def default_steps(
         if index is not None:
             steps.append(CheckIndex(index, config.dedup_config, config.dedup_batch, added, dry_run))
     if config.scorers:
-        steps.append(Scorers(config.scorer_config))
+        steps += [StoryEvidence(config.scorer_config), Scorers(config.scorer_config)]
     if config.dedup and config.compare:
         steps.append(CompareVersions(batch=config.scorer_config.batch, source_langs=config.scorer_config.source_langs))
     steps.append(Quality())

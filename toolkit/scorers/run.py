@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass
 from importlib.metadata import version
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from toolkit.document import Document, Finding, Severity, batches
 from toolkit.scorers import boilerplate, facts, names, numbers, rules, typography, untranslated
@@ -164,30 +164,36 @@ def _story_key(doc: Document) -> str:
     return f"{doc.cluster.id}|{doc.lang.split('-')[0]}"
 
 
-class Scorers:
-    """Pipeline step: findings for every accepted document, with story and source evidence."""
+class Pooled(NamedTuple):
+    """What a document's batch knows that the document alone does not: its story's evidence
+    (``None``: not clustered), whether that story is the document's alone (its words are then
+    counted from the scorers' own tokens) and the lines its source repeats on other pages."""
 
-    name = "scorers"
+    story: Story | None
+    alone: bool
+    repeated: frozenset[str]
+
+
+class StoryEvidence:
+    """Pipeline step: settles short texts' languages and pools each story's and each source's
+    evidence over a batch, for :class:`Scorers` (which then scores each document on its own, so
+    the heavy part spreads over workers in small units)."""
+
+    name = "story evidence"
     needs = ("lang", "cluster")
-    adds = ("findings", "lang", "lang_basis")
+    adds = ("lang", "lang_basis", "story_evidence")
     shared = False
 
     def __init__(self, config: ScorerConfig | None = None) -> None:
         self.config = config or ScorerConfig()
         self.batch = self.config.batch  # stories are pooled per batch
-        self.funcs = family_funcs(self.config)
-
-    def __getstate__(self) -> dict[str, Any]:
-        return {"config": self.config}  # the functions are rebuilt where the step runs
-
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        self.__init__(state["config"])  # type: ignore[misc]
 
     def __call__(self, docs: Iterable[Document]) -> Iterator[Document]:
         for batch in batches(docs, self.config.batch):
-            yield from self._batch(batch)
+            self._pool(batch)
+            yield from batch
 
-    def _batch(self, docs: list[Document]) -> Iterator[Document]:
+    def _pool(self, docs: list[Document]) -> None:
         ok = [d for d in docs if d.ok]
         settle_languages(ok, self.config.default_lang)
         # the story's words come from a light regex pass rather than each document's scoring
@@ -198,13 +204,11 @@ class Scorers:
         stories: dict[str, Story] = defaultdict(Story)
         versions = Counter(_story_key(d) for d in ok if d.cluster is not None)
         for d in ok:
-            if d.cluster is None:
+            if d.cluster is None or versions[_story_key(d)] == 1:
+                # a story of one version (most of a feed): no other version's facts to compare,
+                # and its words are counted from the scorers' own tokens (the same counts)
                 continue
             st = stories[_story_key(d)]
-            if versions[_story_key(d)] == 1:
-                # a story of one version (most of a feed): no other version's facts to compare,
-                # and its words are counted from the scorers' own tokens below (the same counts)
-                continue
             st.words.update(story_words(d.text))
             for fact, n in quantities(d.text, d.lang):
                 st.facts.setdefault(fact, set()).add((n.value, d.id))
@@ -217,13 +221,40 @@ class Scorers:
             src: frozenset(line for line, c in lines.items() if c >= self.config.repeat_min)
             for src, lines in per_source.items()
         }
+        for d in ok:
+            alone = d.cluster is not None and versions[_story_key(d)] == 1
+            story = None if d.cluster is None else Story() if alone else stories[_story_key(d)]
+            d.story_evidence = Pooled(story, alone, templates.get(d.source or "", frozenset()))
+
+
+class Scorers:
+    """Pipeline step: findings for every accepted document, each on its own, with the story and
+    source evidence :class:`StoryEvidence` pooled for it."""
+
+    name = "scorers"
+    needs = ("lang", "story_evidence")
+    adds = ("findings",)
+    batch: int | None = 1
+    shared = False
+
+    def __init__(self, config: ScorerConfig | None = None) -> None:
+        self.config = config or ScorerConfig()
+        self.funcs = family_funcs(self.config)
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {"config": self.config}  # the functions are rebuilt where the step runs
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__init__(state["config"])  # type: ignore[misc]
+
+    def __call__(self, docs: Iterable[Document]) -> Iterator[Document]:
         for d in docs:
             if d.ok:
-                story = stories.get(_story_key(d)) if d.cluster is not None else None
-                repeated = templates.get(d.source or "", frozenset())
+                pooled: Pooled = d.story_evidence
                 srcs = _source_langs(d, self.config)
-                ctx = Context(d.text, d.lang, srcs, story, d.id, repeated)
-                if story is not None and versions[_story_key(d)] == 1:
-                    story.words.update(story_words_of(ctx.tokens))
+                ctx = Context(d.text, d.lang, srcs, pooled.story, d.id, pooled.repeated)
+                if pooled.alone:
+                    assert pooled.story is not None
+                    pooled.story.words.update(story_words_of(ctx.tokens))
                 d.findings.extend(score_context(ctx, for_language(self.funcs, d.lang, srcs)))
             yield d
