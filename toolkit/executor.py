@@ -177,7 +177,8 @@ class LocalExecutor:
         segments = plan(steps)
         remote = [s for s in segments if s.remote]
         stream = iter(docs)
-        first = (remote[0].unit or self.batch) if remote else 0
+        # the smallest task of any remote segment: under two of them, one process does it all
+        first = min((s.unit or self.batch) for s in remote) if remote else 0
         head = list(itertools.islice(stream, 2 * first))
         if not remote or len(head) < 2 * first:
             # under two tasks: starting worker processes (and their models) costs more than it saves
