@@ -4,6 +4,7 @@ sentences' multilingual embeddings. Every verified pair is an :class:`Edge` with
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass
 from typing import Any
 
@@ -177,7 +178,7 @@ def sentence_coverage(edge: Edge, sentences: Sentences | None) -> float | None:
     one of the two languages."""
     if sentences is None or not sentences.knows(edge.a, edge.b):
         return None
-    cov = edge.scores["sentences"] = round(sentences.coverage(edge.a, edge.b), 4)
+    cov = edge.scores["sentences"] = round(sentences.coverage(edge.a, edge.b, edge.kind == "cross_language"), 4)
     return cov
 
 
@@ -186,7 +187,7 @@ def confirm(edge: Edge, sentences: Sentences | None) -> bool:
     True when none is owed, or the embedder does not know one of the two languages."""
     if not edge.owed or sentences is None or not sentences.knows(edge.a, edge.b):
         return True
-    edge.scores["sentences"] = round(sentences.coverage(edge.a, edge.b), 4)
+    edge.scores["sentences"] = round(sentences.coverage(edge.a, edge.b, edge.kind == "cross_language"), 4)
     owed, edge.owed = edge.owed, 0.0
     return edge.scores["sentences"] >= owed
 
@@ -221,12 +222,34 @@ class Sentences:
         say nothing, and the pair is decided on its other evidence)."""
         return supports(self.embedder, self.docs[i].lang) and supports(self.embedder, self.docs[j].lang)
 
-    def coverage(self, i: int, j: int) -> float:
+    def coverage(self, i: int, j: int, cross: bool = False) -> float:
+        """The share of sentences with a mutual-best match of at least ``cfg.match``; across
+        languages (``cross``), of at least ``cfg.match_cross`` and counted in the order of the text."""
         a, b = self._of(i), self._of(j)
         if not len(a) or not len(b):
             return 0.0
         sim = a @ b.T
         best_b, best_a = sim.argmax(axis=1), sim.argmax(axis=0)
-        mutual = sum(1 for x in range(len(a)) if best_a[best_b[x]] == x and sim[x, best_b[x]] >= self.cfg.match)
+        if not cross:
+            mutual = sum(1 for x in range(len(a)) if best_a[best_b[x]] == x and sim[x, best_b[x]] >= self.cfg.match)
+        else:
+            # The embedder places a sentence and its translation less close between two languages
+            # other than English (0.55-0.7) than with English (0.7-0.9), so the floor is lower;
+            # a translation keeps the order of its sentences, and matches out of order (a quote
+            # or a stock phrase two stories share) are not counted: the longest run in order.
+            floor = self.cfg.match_cross
+            mutual = increasing_run([int(y) for x, y in enumerate(best_b) if best_a[y] == x and sim[x, y] >= floor])
         # Over the geometric mean of the lengths: a truncated copy does not look more alike.
         return mutual / float(np.sqrt(len(a) * len(b)))
+
+
+def increasing_run(ys: list[int]) -> int:
+    """Length of the longest strictly increasing subsequence of ``ys`` (patience sorting)."""
+    tails: list[int] = []
+    for y in ys:
+        k = bisect.bisect_left(tails, y)
+        if k == len(tails):
+            tails.append(y)
+        else:
+            tails[k] = y
+    return len(tails)
