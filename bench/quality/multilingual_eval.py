@@ -11,12 +11,18 @@ language is identified, not declared); the clusters are read from its output. Pr
 ARI, pair recall per language pair (and for reports under 150 words), precision, and every merge
 of two different stories.
 
-Run: ``.venv/bin/python -m bench.quality.multilingual_eval [--split both|dev|held-out]``
+A third set, never tuned on, is harder: the Text+Berg de–fr articles (Swiss Alpine Club
+yearbooks, OCR'd; ../shared/align_gold/textberg_de-fr) cut into pieces of 15 aligned sentence
+groups, the German and French of each piece a story. Pieces of one article share its places and
+people, so they are hard negatives; recall and merges are printed.
+
+Run: ``.venv/bin/python -m bench.quality.multilingual_eval [--split both|dev|held-out|textberg|all]``
 """
 
 from __future__ import annotations
 
 import argparse
+import ast
 import hashlib
 import itertools
 import json
@@ -82,6 +88,28 @@ def records(split: str, copies: int = 2, seed: int = 23) -> list[dict[str, Any]]
         for n in range(1, copies + 1):
             c = copy_variant(base, n, rng)
             out.append({"id": c["id"], "text": c["text"], "story": doc_id, "lang_gold": "en"})
+    return out
+
+
+TEXTBERG = NTREX.parent / "textberg_de-fr"
+PIECE = 15  # aligned sentence groups a piece
+
+
+def textberg_records() -> list[dict[str, Any]]:
+    """German and French pieces of the Text+Berg articles, each pair a story."""
+    out: list[dict[str, Any]] = []
+    for name in ["dev", *(f"test{k}" for k in range(7))]:
+        de = (TEXTBERG / f"{name}.de").read_text(encoding="utf-8").splitlines()
+        fr = (TEXTBERG / f"{name}.fr").read_text(encoding="utf-8").splitlines()
+        beads = [[ast.literal_eval(x) for x in line.split(":")[:2]]
+                 for line in (TEXTBERG / f"{name}.defr").read_text(encoding="utf-8").splitlines()]  # fmt: skip
+        for k in range(0, len(beads), PIECE):
+            sides = [[lines[i] for b in beads[k : k + PIECE] for i in b[s]] for s, lines in ((0, de), (1, fr))]
+            if min(map(len, sides)) < 3:
+                continue
+            story = f"textberg/{name}-{k // PIECE}"
+            for tag, sents in zip(("de", "fr"), sides, strict=True):
+                out.append({"id": f"{story}/{tag}", "text": "\n".join(sents), "story": story, "lang_gold": tag})
     return out
 
 
@@ -164,13 +192,17 @@ def report(split: str, recs: list[dict[str, Any]], pred: dict[str, str], wall: f
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--split", choices=["dev", "held-out", "both"], default="both")
+    ap.add_argument("--split", choices=["dev", "held-out", "both", "textberg", "all"], default="both")
     ap.add_argument("--json", type=Path, help="also write the figures here")
     args = ap.parse_args()
     results = []
     with tempfile.TemporaryDirectory() as tmp:
-        for split in ["dev", "held-out"] if args.split == "both" else [args.split]:
-            recs = records(split)
+        splits = {"both": ["dev", "held-out"], "all": ["dev", "held-out", "textberg"]}.get(args.split, [args.split])
+        for split in splits:
+            if split == "textberg" and not TEXTBERG.exists():
+                print(f"note: {TEXTBERG} not found: the Text+Berg set is skipped")
+                continue
+            recs = textberg_records() if split == "textberg" else records(split)
             pred, wall = cluster_cli(recs, Path(tmp))
             results.append(report(split, recs, pred, wall))
     if args.json:
