@@ -68,7 +68,44 @@ def measure(name: str, rows: list[dict[str, str]], tmp: Path, repeat: int) -> di
         f" ({res['wirecheck_wall']:5.1f} s wall)"
         f"  char-5-gram datasketch {res['char5_cpu']:6.1f} CPU-s  ratio {res['wirecheck_cpu'] / res['char5_cpu']:5.2f}x"
     )
+    ours, theirs = in_process(feed)
+    res.update(in_process_wirecheck=ours, in_process_char5=theirs)
+    print(f"  {'':16s} {'in this process (warm):':>11s} wirecheck {ours:6.1f} CPU-s"
+          f"  char-5-gram datasketch {theirs:6.1f} CPU-s  ratio {ours / theirs:5.2f}x")  # fmt: skip
     return res
+
+
+def in_process(feed: Path) -> tuple[float, float]:
+    """CPU seconds in this process, models and tables loaded (sentence embeddings not kept): the steps of
+    ``wirecheck dedup`` (normalise, language, features, clustering) and the character-5-gram loop."""
+    from toolkit.config import RunConfig
+    from toolkit.io.readers import ReaderOptions, read_jsonl
+    from toolkit.pipeline import default_steps
+
+    def ours() -> None:
+        with feed.open("rb") as fh:
+            docs = list(read_jsonl(fh, str(feed), ReaderOptions()))
+        # what `wirecheck dedup` runs (toolkit/cli/runs.py): no scorers, no comparison
+        for step in default_steps(RunConfig(scorers=False, compare=False, paragraph_lang=False)):
+            docs = list(step(docs))
+
+    def theirs() -> None:
+        argv, sys.argv = sys.argv, ["char5", str(feed)]  # the script reads its input from argv
+        try:
+            exec(compile(CHAR5, "char5", "exec"), {"__name__": "char5"})
+        finally:
+            sys.argv = argv
+
+    from toolkit.text.embed import default_embedder
+
+    out = []
+    for job in (ours, theirs):
+        job()  # warm: the models and tables a long-running process would hold
+        default_embedder()._cache.clear()  # but not these documents' sentence embeddings
+        t0 = time.process_time()
+        job()
+        out.append(time.process_time() - t0)
+    return out[0], out[1]
 
 
 def main() -> None:
