@@ -10,7 +10,7 @@ from conftest import ROOT, SEEDS, run_cli
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from toolkit.document import Finding, Severity
+from toolkit.document import Document, Finding, Severity
 from toolkit.scorers.base import Context, Story
 from toolkit.scorers.boilerplate import cleaned_text
 from toolkit.scorers.run import ScorerConfig, score_text
@@ -452,3 +452,15 @@ def test_tokens_of_a_text_are_the_tokens_one_at_a_time() -> None:
     texts += [p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))]
     for text in texts:
         assert [tuple(t) for t in Context(text).tokens] == _reference_tokens(text), text
+
+
+def test_the_scorers_step_alone_scores_each_text_as_score_text() -> None:
+    # without the pooling step before it (a step list of one's own), a document is scored on
+    # its own: no story, no source template
+    from toolkit.scorers.run import Scorers, score_text
+
+    texts = [p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))]
+    docs = [Document(id=f"d{k}", text=t, record={}, lang="en") for k, t in enumerate(texts)]
+    found = [d.findings for d in Scorers()(docs)]
+    assert found == [score_text(t, "en") for t in texts]
+    assert any(found)

@@ -174,6 +174,9 @@ class Pooled(NamedTuple):
     repeated: frozenset[str]
 
 
+_NOTHING_POOLED = Pooled(None, False, frozenset())
+
+
 class StoryEvidence:
     """Pipeline step: settles short texts' languages and pools each story's and each source's
     evidence over a batch, for :class:`Scorers` (which then scores each document on its own, so
@@ -250,7 +253,8 @@ class Scorers:
     def __call__(self, docs: Iterable[Document]) -> Iterator[Document]:
         for d in docs:
             if d.ok:
-                pooled: Pooled = d.story_evidence
+                # without StoryEvidence before it (a step list of one's own): no story, no template
+                pooled: Pooled = d.story_evidence or _NOTHING_POOLED
                 srcs = _source_langs(d, self.config)
                 ctx = Context(d.text, d.lang, srcs, pooled.story, d.id, pooled.repeated)
                 if pooled.alone:
