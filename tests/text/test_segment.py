@@ -2,6 +2,8 @@ from __future__ import annotations
 
 import pytest
 from conftest import FIXTURES
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from toolkit.text.segment import paragraph_spans, sentence_spans, split_sentences
 
@@ -73,3 +75,28 @@ def test_paragraphs_are_lines_and_hard_wraps_are_joined() -> None:
 def test_empty_and_blank() -> None:
     assert split_sentences("", "en") == []
     assert sentence_spans("   \n\n  ", "fr") == []
+
+
+@settings(max_examples=3000, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(["Mr.", "Dr", "a", "Paris", "«", "»", '"', "(", ")", ".", "...", "?", "!", "¿", "3", "U.S."]),
+        max_size=12,
+    ),
+    st.lists(st.sampled_from([" ", "  ", "", "\t", "\u00a0", "\n"]), min_size=12, max_size=12),
+    st.sampled_from(["en", "fr", "de"]),
+)
+def test_a_text_the_splitter_cannot_cut_is_one_sentence(words: list[str], gaps: list[str], lang: str) -> None:
+    # the shortcut for lines without . ? ! before their last word gives the splitter's own spans
+    import toolkit.text.segment as seg
+
+    text = "".join(w + g for w, g in zip(words, gaps, strict=False))
+    if not seg._one_sentence(text):
+        return
+    real = seg._one_sentence
+    try:
+        seg._one_sentence = lambda t: False  # type: ignore[assignment]
+        expected = split_sentences(text, lang)
+    finally:
+        seg._one_sentence = real
+    assert split_sentences(text, lang) == expected
