@@ -100,3 +100,30 @@ def test_a_text_the_splitter_cannot_cut_is_one_sentence(words: list[str], gaps: 
     finally:
         seg._one_sentence = real
     assert split_sentences(text, lang) == expected
+
+
+def test_the_splitter_with_patterns_compiled_once_splits_as_the_library() -> None:
+    # sentence_splitter is handed the regex module with each pattern compiled once: the same
+    # patterns and flags, so the same sentences, on every text and language the tests hold
+    import random
+
+    import regex
+    import sentence_splitter
+
+    import toolkit.text.segment as seg
+
+    seg._splitter("en")
+    assert isinstance(sentence_splitter.regex, seg._CompiledRegex)
+    rng = random.Random(7)
+    texts = [p.read_bytes().decode("utf-8", "replace") for p in sorted(FIXTURES.rglob("*.txt"))]
+    marks = ["Mr.", "U.S.", "No. 3", "!", "?", "...", "« Oui. »", "(a.) B", "e.g. c", "3.5", "\u00bfQu\u00e9?"]
+    texts += [" ".join(rng.choice([*marks, "word", "Word", "x"]) for _ in range(30)) for _ in range(300)]
+    for lang in ("en", "fr", "de"):
+        fast = [seg._splitter(lang).split(t) for t in texts]
+        sentence_splitter.regex = regex
+        try:
+            slow = [seg._splitter(lang).split(t) for t in texts]
+        finally:
+            sentence_splitter.regex = seg._CompiledRegex(regex)
+        assert fast == slow
+    assert sum(map(len, fast)) > len(texts)  # the texts were cut

@@ -46,9 +46,47 @@ def paragraph_spans(text: str) -> list[Span]:
     return spans
 
 
+class _CompiledRegex:
+    """The ``regex`` module as sentence_splitter calls it (``regex.sub(pattern=..., string=...,
+    flags=...)`` with pattern strings), each pattern compiled once: the module's own cache look-up
+    costs more than the match (nine microseconds a call, three calls a word), and splitting ran
+    at 2.1 ms a news document against 0.9 ms with this (the same patterns, so the same spans)."""
+
+    def __init__(self, module: Any) -> None:
+        self._module = module
+        self._compiled: dict[tuple[str, int], Any] = {}
+
+    def _c(self, pattern: str, flags: int) -> Any:
+        key = (pattern, int(flags))
+        found = self._compiled.get(key)
+        if found is None:
+            found = self._compiled[key] = self._module.compile(pattern, flags)
+        return found
+
+    def sub(self, pattern: str, repl: str, string: str, count: int = 0, flags: int = 0) -> str:
+        return self._c(pattern, flags).sub(repl, string, count)  # type: ignore[no-any-return]
+
+    def search(self, pattern: str, string: str, flags: int = 0) -> Any:
+        return self._c(pattern, flags).search(string)
+
+    def match(self, pattern: str, string: str, flags: int = 0) -> Any:
+        return self._c(pattern, flags).match(string)
+
+    def split(self, pattern: str, string: str, maxsplit: int = 0, flags: int = 0) -> list[str]:
+        return self._c(pattern, flags).split(string, maxsplit)  # type: ignore[no-any-return]
+
+    def __getattr__(self, name: str) -> Any:  # flags and anything else: the module's own
+        return getattr(self._module, name)
+
+
 @lru_cache(maxsize=32)
 def _splitter(lang: str) -> Any:
+    import regex
+    import sentence_splitter
     from sentence_splitter import SentenceSplitter, SentenceSplitterException
+
+    if sentence_splitter.regex is regex:  # once; a later version that imports otherwise is left as it is
+        sentence_splitter.regex = _CompiledRegex(regex)
 
     try:
         splitter = SentenceSplitter(language=lang)
