@@ -52,6 +52,18 @@ def segmenters(lang: str) -> dict[str, Callable[[str], list[str]]]:
     ps = pysbd.Segmenter(language=lang, clean=False)
     ss = SentenceSplitter(language=lang)
 
+    def library_split(t: str) -> list[str]:
+        # the library as shipped: toolkit.text.segment hands it a regex module that compiles each
+        # pattern once, and this figure is the library's own
+        import regex
+        import sentence_splitter
+
+        saved, sentence_splitter.regex = sentence_splitter.regex, regex
+        try:
+            return ss.split(t)  # type: ignore[no-any-return]
+        finally:
+            sentence_splitter.regex = saved
+
     def syntok_split(t: str) -> list[str]:
         return ["".join(tok.spacing + tok.value for tok in sent).strip() for para in syn.analyze(t) for sent in para]
 
@@ -60,7 +72,7 @@ def segmenters(lang: str) -> dict[str, Callable[[str], list[str]]]:
         "syntok": syntok_split,
         "sentencex": lambda t: list(sentencex.segment(lang, t)),
         "blingfire": lambda t: blingfire.text_to_sentences(t).split("\n"),
-        "sentence-splitter (Moses)": ss.split,
+        "sentence-splitter (Moses)": library_split,
         "wirecheck (Moses + prefixes)": lambda t: [t[s:e] for s, e in split_sentences(t, lang)],
     }
 
