@@ -14,6 +14,8 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
+import regex
+
 Span = tuple[int, int]
 
 _BLANK = re.compile(r"\n[ \t]*\n")
@@ -81,7 +83,6 @@ class _CompiledRegex:
 
 @lru_cache(maxsize=32)
 def _splitter(lang: str) -> Any:
-    import regex
     import sentence_splitter
     from sentence_splitter import SentenceSplitter, SentenceSplitterException
 
