@@ -185,11 +185,13 @@ def sentence_coverage(edge: Edge, sentences: Sentences | None) -> float | None:
 def confirm(edge: Edge, sentences: Sentences | None) -> bool:
     """The sentence check an edge below ``sure`` still owes (its coverage goes into its scores);
     True when none is owed, or the embedder does not know one of the two languages."""
-    if not edge.owed or sentences is None or not sentences.knows(edge.a, edge.b):
+    if not edge.owed:
         return True
-    edge.scores["sentences"] = round(sentences.coverage(edge.a, edge.b, edge.kind == "cross_language"), 4)
+    cov = sentence_coverage(edge, sentences)
+    if cov is None:
+        return True
     owed, edge.owed = edge.owed, 0.0
-    return edge.scores["sentences"] >= owed
+    return cov >= owed
 
 
 _SENTENCE_CHARS = 300  # room for a news sentence (most are 100-200 characters)

@@ -103,6 +103,11 @@ class Context:
         return out
 
     @cached_property
+    def lowers(self) -> list[str]:
+        """Each token's ``lower``, in text order: for picking tokens out in C (itertools.compress)."""
+        return [t.lower for t in self.tokens]
+
+    @cached_property
     def word_counts(self) -> Counter[str]:
         return Counter(t.text for t in self.tokens)
 

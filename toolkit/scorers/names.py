@@ -241,7 +241,7 @@ def _lexicon_typos(ctx: Context) -> list[Finding]:
     mid_caps = {t.text for t in ctx.tokens if t.capitalised and not t.initial}
     toks = ctx.tokens
     # the words worth a look, each asked of the word lists once (most of a text is common words)
-    lowers = [t.lower for t in toks]
+    lowers = ctx.lowers
     rare: dict[str, float] = {}
     for w in set(lowers):
         if len(w) >= 4 and "-" not in w and "'" not in w:
@@ -306,7 +306,7 @@ def _compound_variants(ctx: Context) -> list[Finding]:
     # every written form of those words (plural folded) -> spans
     spans: dict[str, list[tuple[int, int]]] = {}
     # only tokens that are, or may open, a wanted form: picked out in C, in text order
-    lowers = [t.lower for t in toks]
+    lowers = ctx.lowers
     useful = firsts | {w for w in set(lowers) if w in wanted or w.removesuffix("s") in wanted}
     for k in itertools.compress(range(len(toks)), map(useful.__contains__, lowers)):
         t = toks[k]

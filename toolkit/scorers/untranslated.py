@@ -244,7 +244,7 @@ def _gap_words(ctx: Context) -> list[Finding]:
     toks = ctx.tokens
     table = _gaps(ctx)
     # a word the table already knows to be no gap (most of every text) is passed over in C
-    known = map(table.get, [t.lower for t in toks], itertools.repeat(_UNSEEN))
+    known = map(table.get, ctx.lowers, itertools.repeat(_UNSEEN))
     for k in itertools.compress(range(len(toks)), map(operator.is_not, known, itertools.repeat(None))):
         t = toks[k]
         if t.capitalised and (not t.initial or "-" in t.text):
